@@ -1,0 +1,207 @@
+"""Opening a database: checks, backup, migrations, SQLite pragmas.
+
+``open_database`` is called once by the composition root (``main.py`` or the command line); nothing
+opens a database at import time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine, make_url
+
+from coopdesk.errors import CoopError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    url: str
+    path: Path | None  # None for a server database
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def url_for(db: str | Path) -> str:
+    text = str(db)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that exists but is not SQLite, and a folder we cannot write to."""
+    if path.exists():
+        if path.is_dir():
+            raise CoopError("db_not_sqlite", path=str(path))
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        if head and head != SQLITE_MAGIC:
+            raise CoopError("db_not_sqlite", path=str(path))
+        if not _writable(path) or not _writable(path.parent):
+            raise CoopError("db_unwritable", path=str(path))
+    else:
+        parent = path.parent
+        if not parent.exists():
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CoopError("db_unwritable", path=str(parent)) from exc
+        if not _writable(parent):
+            raise CoopError("db_unwritable", path=str(parent))
+
+
+def _writable(path: Path) -> bool:
+    import os
+
+    return os.access(path, os.W_OK)
+
+
+# --------------------------------------------------------------------------------- migrations
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() or ""
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(path: Path, reason: str = "backup") -> Path:
+    """A consistent copy (SQLite online backup API) beside the database, in ``backups/``."""
+    folder = path.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{path.stem}-{reason}-{stamp}{path.suffix or '.db'}"
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def open_database(db: str | Path, *, upgrade: bool = True, create: bool = True) -> Database:
+    """Open (and, if needed, back up then upgrade) a CoopDesk database.
+
+    A database written by a newer CoopDesk (unknown Alembic revision) is refused and left
+    byte-for-byte untouched: no pragma, no WAL file is written before that check.
+    """
+    url = url_for(db)
+    parsed = make_url(url)
+    path: Path | None = None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        check_sqlite_file(path)
+        if path.exists() and path.stat().st_size > 0:
+            _refuse_newer_readonly(path)
+        elif not create:
+            raise CoopError("not_initialised")
+    engine = make_engine(url)
+    try:
+        if upgrade:
+            _upgrade(engine, path)
+    except CoopError:
+        engine.dispose()
+        raise
+    except Exception as exc:  # a broken file that passed the magic check
+        engine.dispose()
+        if isinstance(exc, sqlite3.DatabaseError) or "DatabaseError" in type(exc).__name__:
+            raise CoopError("db_not_sqlite", path=str(path or url)) from exc
+        raise
+    return Database(engine=engine, url=url, path=path)
+
+
+def _refuse_newer_readonly(path: Path) -> None:
+    """Read the Alembic stamp through a read-only URI so the file is not touched."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise CoopError("db_not_sqlite", path=str(path)) from exc
+    try:
+        try:
+            rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return
+            raise CoopError("db_not_sqlite", path=str(path)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise CoopError("db_not_sqlite", path=str(path)) from exc
+    finally:
+        conn.close()
+    known = known_revisions()
+    for (rev,) in rows:
+        if rev not in known:
+            raise CoopError("db_newer", found=rev)
+
+
+def _upgrade(engine: Engine, path: Path | None) -> None:
+    from alembic import command
+
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if current is not None and current not in known_revisions():
+        raise CoopError("db_newer", found=current)
+    has_tables = bool(inspect(engine).get_table_names())
+    if path is not None and has_tables and path.exists():
+        backup_sqlite(path, reason="before-upgrade")
+    cfg = alembic_config(str(engine.url))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def copy_file(src: Path, dst: Path) -> None:
+    shutil.copy2(src, dst)

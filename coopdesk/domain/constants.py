@@ -1,0 +1,118 @@
+"""Reference values of the convention, with names marked for translation.
+
+Statuses, roles and kinds are stored as short codes; what a person reads is the translated label.
+"""
+
+from __future__ import annotations
+
+from coopdesk.i18n import N_
+
+CURRENCIES = ("EUR", "MAD")
+
+SEXES = {"F": N_("Female"), "M": N_("Male")}
+
+PLAN_STATUSES = {
+    "draft": N_("Draft"),
+    "validated": N_("Validated"),
+    "in_progress": N_("In progress"),
+    "evaluated": N_("Evaluated"),
+}
+PLAN_STATUS_ORDER = ("draft", "validated", "in_progress", "evaluated")
+
+ACTION_STATUSES = {
+    "planned": N_("Planned"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "postponed": N_("Postponed"),
+    "cancelled": N_("Cancelled"),
+}
+
+AXIS_KINDS = {"strategic": N_("Strategic axis"), "transversal": N_("Transversal axis")}
+
+ORGANISATION_KINDS = {
+    "funder": N_("Funder"),
+    "association": N_("Association"),
+    "cooperative": N_("Cooperative"),
+    "public": N_("Public body"),
+    "company": N_("Company"),
+    "other": N_("Other"),
+}
+
+FUNDING_STATUSES = {
+    "draft": N_("Being prepared"),
+    "submitted": N_("Submitted"),
+    "granted": N_("Granted"),
+    "refused": N_("Refused"),
+    "paid": N_("Paid"),
+}
+
+INDICATOR_METHODS = {
+    "enrolments": N_("Persons enrolled in the action"),
+    "milestone": N_("Persons who reached a milestone"),
+    "participants": N_("Participants who attended the action's events"),
+    "manual": N_("Reported by hand"),
+}
+
+MILESTONE_KINDS = {
+    "schooling": N_("Schooling started"),
+    "training": N_("Training completed"),
+    "internship": N_("Internship"),
+    "job": N_("Job obtained"),
+}
+
+EVENT_TYPES = {
+    "sport": N_("Sport event"),
+    "olympiad": N_("Olympiad"),
+    "fair": N_("Craft fair"),
+    "camp": N_("Youth work camp"),
+    "stay": N_("Youth stay"),
+    "training": N_("Training"),
+    "workshop": N_("Awareness workshop"),
+    "visit": N_("Study visit"),
+    "other": N_("Other"),
+}
+
+PARTICIPATION_STATUSES = {
+    "registered": N_("Registered"),
+    "attended": N_("Attended"),
+    "excused": N_("Excused"),
+    "absent": N_("Absent"),
+}
+
+ATTENDEE_ROLES = {
+    "elected": N_("Elected member"),
+    "technician": N_("Technician"),
+    "invited": N_("Invited guest"),
+}
+
+PRESENCES = {
+    "present": N_("Present"),
+    "represented": N_("Represented"),
+    "excused": N_("Excused"),
+    "absent": N_("Absent"),
+}
+
+VOTES = {"yes": N_("For"), "no": N_("Against"), "abstain": N_("Abstention")}
+
+MINUTES_STATUSES = {
+    "draft": N_("Draft"),
+    "final": N_("Final, awaiting signatures"),
+    "signed_one": N_("Signed by one president"),
+    "enforceable": N_("Signed by both presidents: enforceable"),
+}
+
+ENROLMENT_STATUSES = {
+    "active": N_("Active"),
+    "completed": N_("Completed"),
+    "dropped": N_("Dropped out"),
+}
+
+USER_ROLES = {"admin": N_("Administrator"), "editor": N_("Editor"), "viewer": N_("Viewer")}
+
+DECISION_KINDS = {
+    "general": N_("General"),
+    "plan_validation": N_("Validation of an action plan"),
+    "new_axis": N_("New axis"),
+    "amendment": N_("Amendment"),
+    "evaluation": N_("Evaluation"),
+}

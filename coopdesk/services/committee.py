@@ -1,0 +1,324 @@
+"""The steering committee (article 5): meetings, attendance, agenda, decisions, votes, minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coopdesk.db.models import (
+    AgendaItem,
+    Attendee,
+    Commune,
+    Decision,
+    Meeting,
+    Minutes,
+    Signature,
+    Vote,
+)
+from coopdesk.domain import constants as C
+from coopdesk.domain import fields as F
+from coopdesk.domain.rules import Voter, fingerprint, is_adopted, minutes_status, voting_members
+from coopdesk.errors import CoopError, ValidationError
+from coopdesk.services.base import Context, as_dict, get
+from coopdesk.services.crud import Entity, exists_rule
+
+
+def _meeting_rule(s: Session, v: dict[str, Any], _obj: Any) -> None:
+    if v.get("host_commune_id"):
+        commune = get(s, Commune, v["host_commune_id"], "commune")
+        if not v.get("country"):
+            v["country"] = commune.country
+
+
+MEETING = Entity(Meeting, {
+    "number": F.integer(),
+    "host_commune_id": F.ref(required=True),
+    "place": F.text(max_len=200),
+    "country": F.text(max_len=2),
+    "held_at": F.datetime(required=True),
+    "convened_on": F.date(),
+    "secretary": F.text(max_len=120),
+    "notes": F.text(),
+}, rules=(_meeting_rule,), order_by=Meeting.held_at, derived=("country",))
+
+ATTENDEE = Entity(Attendee, {
+    "meeting_id": F.ref(required=True),
+    "name": F.text(required=True, max_len=120),
+    "title": F.text(max_len=200),
+    "role": F.choice(C.ATTENDEE_ROLES, required=False),
+    "commune_id": F.ref(),
+    "presence": F.choice(C.PRESENCES, required=False),
+    "is_president": F.boolean(),
+}, rules=(exists_rule("meeting_id", Meeting, "meeting"), exists_rule("commune_id", Commune, "commune")))
+
+AGENDA = Entity(AgendaItem, {
+    "meeting_id": F.ref(required=True),
+    "position": F.integer(required=True),
+    "title": F.text(required=True, max_len=300),
+    "debate": F.text(),
+}, rules=(exists_rule("meeting_id", Meeting, "meeting"),), order_by=AgendaItem.position)
+
+DECISION = Entity(Decision, {
+    "meeting_id": F.ref(required=True),
+    "agenda_item_id": F.ref(),
+    "number": F.text(required=True, max_len=20),
+    "title": F.text(required=True, max_len=300),
+    "text": F.text(),
+    "kind": F.choice(C.DECISION_KINDS, required=False),
+}, rules=(exists_rule("meeting_id", Meeting, "meeting"), exists_rule("agenda_item_id", AgendaItem, "agenda item")))
+
+
+def _voters(s: Session, meeting_id: str) -> list[Voter]:
+    return [Voter(a.id, a.role, a.presence) for a in s.scalars(select(Attendee).where(Attendee.meeting_id == meeting_id))]
+
+
+def decision_adopted(s: Session, decision_id: str) -> bool:
+    decision = s.get(Decision, decision_id)
+    if decision is None:
+        return False
+    votes = dict(s.execute(select(Vote.attendee_id, Vote.value).where(Vote.decision_id == decision_id)).all())
+    return is_adopted(_voters(s, decision.meeting_id), votes)
+
+
+def _presidents(s: Session) -> list[str]:
+    """The communes whose president must sign: every partner commune (Tiznit and Villeneuve)."""
+    return [c for (c,) in s.execute(select(Commune.id))]
+
+
+class CommitteeService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # ------------------------------------------------------------------ meetings
+
+    def create_meeting(self, **data: Any) -> dict[str, Any]:
+        if not data.get("number"):
+            with self.ctx.uow() as s:
+                data["number"] = (s.scalar(select(func.max(Meeting.number))) or 0) + 1
+        return MEETING.create(self.ctx, data)
+
+    def update_meeting(self, meeting_id: str, **data: Any) -> dict[str, Any]:
+        self._check_not_frozen(meeting_id)
+        return MEETING.update(self.ctx, meeting_id, data)
+
+    def delete_meeting(self, meeting_id: str) -> dict[str, Any]:
+        self._check_not_frozen(meeting_id)
+        return MEETING.delete(self.ctx, meeting_id)
+
+    def meetings(self) -> list[dict[str, Any]]:
+        with self.ctx.uow() as s:
+            rows = s.execute(select(Meeting, Commune.code).join(Commune, Meeting.host_commune_id == Commune.id)
+                             .order_by(Meeting.held_at)).all()
+            out = []
+            for m, code in rows:
+                d = as_dict(m)
+                d["host_code"] = code
+                d["minutes_status"] = self._latest_minutes_status(s, m.id)
+                out.append(d)
+            return out
+
+    def meeting(self, meeting_id: str) -> dict[str, Any]:
+        """A meeting with its attendees, agenda, decisions (votes, adopted) and minutes."""
+        with self.ctx.uow() as s:
+            m = get(s, Meeting, meeting_id, "meeting")
+            d = as_dict(m)
+            d["host_code"] = m.host_commune.code
+            communes = dict(s.execute(select(Commune.id, Commune.code)).all())
+            d["attendees"] = [{**as_dict(a), "commune_code": communes.get(a.commune_id, "")} for a in s.scalars(
+                select(Attendee).where(Attendee.meeting_id == m.id).order_by(Attendee.commune_id, Attendee.name))]
+            d["agenda"] = [as_dict(a) for a in s.scalars(
+                select(AgendaItem).where(AgendaItem.meeting_id == m.id).order_by(AgendaItem.position))]
+            voters = _voters(s, m.id)
+            d["decisions"] = []
+            for dec in s.scalars(select(Decision).where(Decision.meeting_id == m.id).order_by(Decision.number)):
+                votes = dict(s.execute(select(Vote.attendee_id, Vote.value).where(Vote.decision_id == dec.id)).all())
+                d["decisions"].append({**as_dict(dec), "votes": votes, "adopted": is_adopted(voters, votes),
+                                       "voters": [v.attendee_id for v in voting_members(voters)]})
+            d["minutes"] = [self._minutes_dict(s, mn) for mn in s.scalars(
+                select(Minutes).where(Minutes.meeting_id == m.id).order_by(Minutes.version))]
+            return d
+
+    def latest_meeting_id(self) -> str | None:
+        with self.ctx.uow() as s:
+            return s.scalar(select(Meeting.id).order_by(Meeting.held_at.desc()).limit(1))
+
+    # ------------------------------------------------------------------ attendance and agenda
+
+    def add_attendee(self, **data: Any) -> dict[str, Any]:
+        self._check_not_frozen(data.get("meeting_id"))
+        return ATTENDEE.create(self.ctx, data)
+
+    def update_attendee(self, attendee_id: str, **data: Any) -> dict[str, Any]:
+        self._check_not_frozen(ATTENDEE.read(self.ctx, attendee_id)["meeting_id"])
+        return ATTENDEE.update(self.ctx, attendee_id, data)
+
+    def remove_attendee(self, attendee_id: str) -> dict[str, Any]:
+        self._check_not_frozen(ATTENDEE.read(self.ctx, attendee_id)["meeting_id"])
+        with self.ctx.uow(write=True) as s:
+            for v in s.scalars(select(Vote).where(Vote.attendee_id == attendee_id)):
+                s.delete(v)
+        return ATTENDEE.delete(self.ctx, attendee_id)
+
+    def add_agenda_item(self, **data: Any) -> dict[str, Any]:
+        self._check_not_frozen(data.get("meeting_id"))
+        return AGENDA.create(self.ctx, data)
+
+    def update_agenda_item(self, item_id: str, **data: Any) -> dict[str, Any]:
+        self._check_not_frozen(AGENDA.read(self.ctx, item_id)["meeting_id"])
+        return AGENDA.update(self.ctx, item_id, data)
+
+    # ------------------------------------------------------------------ decisions and votes
+
+    def add_decision(self, **data: Any) -> dict[str, Any]:
+        self._check_not_frozen(data.get("meeting_id"))
+        return DECISION.create(self.ctx, data)
+
+    def update_decision(self, decision_id: str, **data: Any) -> dict[str, Any]:
+        self._check_not_frozen(DECISION.read(self.ctx, decision_id)["meeting_id"])
+        return DECISION.update(self.ctx, decision_id, data)
+
+    def vote(self, decision_id: str, attendee_id: str, value: str) -> dict[str, Any]:
+        """Record one member's vote; returns the decision's state (adopted only if unanimous)."""
+        if value not in C.VOTES:
+            raise ValidationError("invalid_choice", field="vote", value=value)
+        meeting_id = DECISION.read(self.ctx, decision_id)["meeting_id"]
+        self._check_not_frozen(meeting_id)
+        with self.ctx.uow(write=True) as s:
+            attendee = get(s, Attendee, attendee_id, "attendee")
+            voters = {v.attendee_id for v in voting_members(_voters(s, meeting_id))}
+            if attendee.meeting_id != meeting_id or attendee.id not in voters:
+                raise CoopError("vote_not_voting_member", name=attendee.name)
+            row = s.scalar(select(Vote).where(Vote.decision_id == decision_id, Vote.attendee_id == attendee_id))
+            if row is None:
+                s.add(Vote(decision_id=decision_id, attendee_id=attendee_id, value=value))
+            else:
+                row.value = value
+        return self.decision(decision_id)
+
+    def vote_all(self, decision_id: str, value: str = "yes") -> dict[str, Any]:
+        meeting_id = DECISION.read(self.ctx, decision_id)["meeting_id"]
+        with self.ctx.uow() as s:
+            voters = [v.attendee_id for v in voting_members(_voters(s, meeting_id))]
+        for attendee_id in voters:
+            self.vote(decision_id, attendee_id, value)
+        return self.decision(decision_id)
+
+    def decision(self, decision_id: str) -> dict[str, Any]:
+        with self.ctx.uow() as s:
+            dec = get(s, Decision, decision_id, "decision")
+            votes = dict(s.execute(select(Vote.attendee_id, Vote.value).where(Vote.decision_id == dec.id)).all())
+            return {**as_dict(dec), "votes": votes, "adopted": is_adopted(_voters(s, dec.meeting_id), votes)}
+
+    def is_adopted(self, decision_id: str) -> bool:
+        with self.ctx.uow() as s:
+            return decision_adopted(s, decision_id)
+
+    # ------------------------------------------------------------------ minutes
+
+    def draft_minutes(self, meeting_id: str, content: str | None = None) -> dict[str, Any]:
+        """The draft of the meeting's minutes (created from the meeting data when ``content`` is None)."""
+        if content is None:
+            from coopdesk.services.minutes_text import minutes_text
+
+            content = minutes_text(self.meeting(meeting_id))
+        with self.ctx.uow(write=True) as s:
+            get(s, Meeting, meeting_id, "meeting")
+            latest = s.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id)
+                              .order_by(Minutes.version.desc()).limit(1))
+            if latest is None or latest.finalised_at is not None:
+                version = 1 if latest is None else latest.version + 1
+                latest = Minutes(meeting_id=meeting_id, version=version, content=content)
+                s.add(latest)
+            else:
+                latest.content = content
+            s.flush()
+            return self._minutes_dict(s, latest)
+
+    def edit_minutes(self, minutes_id: str, content: str) -> dict[str, Any]:
+        with self.ctx.uow(write=True) as s:
+            mn = get(s, Minutes, minutes_id, "minutes")
+            if mn.finalised_at is not None:
+                raise CoopError("minutes_frozen")
+            mn.content = content
+            return self._minutes_dict(s, mn)
+
+    def finalise_minutes(self, minutes_id: str) -> dict[str, Any]:
+        """Freeze the text and compute its fingerprint."""
+        with self.ctx.uow(write=True) as s:
+            mn = get(s, Minutes, minutes_id, "minutes")
+            if mn.finalised_at is not None:
+                raise CoopError("minutes_frozen")
+            mn.finalised_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+            mn.fingerprint = fingerprint(mn.content)
+            return self._minutes_dict(s, mn)
+
+    def sign_minutes(self, minutes_id: str, commune_code: str, *, signer_name: str | None = None,
+                     signed_on: dt.date | str | None = None, place: str = "") -> dict[str, Any]:
+        """One president signs; enforceable once every partner commune's president has signed."""
+        day = F.parse_date(signed_on, "signed_on") if signed_on else dt.date.today()
+        with self.ctx.uow(write=True) as s:
+            mn = get(s, Minutes, minutes_id, "minutes")
+            if mn.finalised_at is None:
+                raise CoopError("minutes_not_final")
+            commune = s.scalar(select(Commune).where(Commune.code == commune_code))
+            if commune is None:
+                raise CoopError("minutes_signer_unknown")
+            if s.scalar(select(Signature.id).where(Signature.minutes_id == mn.id,
+                                                   Signature.commune_id == commune.id)):
+                raise CoopError("minutes_already_signed", commune=commune.name_fr)
+            if day < mn.finalised_at.date():
+                raise ValidationError("end_before_start", field="signed_on",
+                                      start=mn.finalised_at.date().isoformat(), end=day.isoformat())
+            s.add(Signature(minutes_id=mn.id, commune_id=commune.id,
+                            signer_name=signer_name or commune.representative_name,
+                            signer_title=commune.representative_title, signed_on=day, place=place))
+            s.flush()
+            return self._minutes_dict(s, mn)
+
+    def minutes(self, minutes_id: str) -> dict[str, Any]:
+        with self.ctx.uow() as s:
+            return self._minutes_dict(s, get(s, Minutes, minutes_id, "minutes"))
+
+    def attach_scan(self, minutes_id: str, attachment_id: str) -> dict[str, Any]:
+        with self.ctx.uow(write=True) as s:
+            mn = get(s, Minutes, minutes_id, "minutes")
+            if mn.finalised_at is None:
+                raise CoopError("minutes_not_final")
+            mn.scan_attachment_id = attachment_id
+            return self._minutes_dict(s, mn)
+
+    def _minutes_dict(self, s: Session, mn: Minutes) -> dict[str, Any]:
+        sigs = s.execute(select(Signature, Commune.code).join(Commune, Signature.commune_id == Commune.id)
+                         .where(Signature.minutes_id == mn.id).order_by(Signature.signed_on)).all()
+        status = minutes_status(mn.finalised_at is not None, [sig.commune_id for sig, _ in sigs], _presidents(s))
+        return {**as_dict(mn), "status": status,
+                "signatures": [{**as_dict(sig), "commune_code": code} for sig, code in sigs]}
+
+    def _latest_minutes_status(self, s: Session, meeting_id: str) -> str:
+        mn = s.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id).order_by(Minutes.version.desc()).limit(1))
+        return "" if mn is None else self._minutes_dict(s, mn)["status"]
+
+    def _check_not_frozen(self, meeting_id: str | None) -> None:
+        """Once minutes are final, the meeting they record cannot change (a new version is needed)."""
+        if not meeting_id:
+            return
+        with self.ctx.uow() as s:
+            mn = s.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id)
+                          .order_by(Minutes.version.desc()).limit(1))
+            if mn is not None and mn.finalised_at is not None:
+                raise CoopError("minutes_frozen")
+
+    def new_minutes_version(self, meeting_id: str) -> dict[str, Any]:
+        """Start a new, unsigned version after the final one (to correct the meeting record)."""
+        with self.ctx.uow(write=True) as s:
+            latest = s.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id)
+                              .order_by(Minutes.version.desc()).limit(1))
+            if latest is None or latest.finalised_at is None:
+                raise CoopError("minutes_not_final")
+            mn = Minutes(meeting_id=meeting_id, version=latest.version + 1, content=latest.content)
+            s.add(mn)
+            s.flush()
+            return self._minutes_dict(s, mn)

@@ -1,0 +1,208 @@
+"""Events (article 6 safety data), participants and attendance, teams with the mixed rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coopdesk.db.models import Action, Commune, Event, Participation, Person, Team, TeamMember
+from coopdesk.domain import constants as C
+from coopdesk.domain import fields as F
+from coopdesk.domain.rules import team_is_mixed
+from coopdesk.errors import CoopError, ValidationError
+from coopdesk.services.base import Context, as_dict, get
+from coopdesk.services.crud import Entity, exists_rule, period_rule
+
+
+def _counts_rule(_s: Session, v: dict[str, Any], _obj: Any) -> None:
+    for key in ("anonymous_f", "anonymous_m"):
+        if (v.get(key) or 0) < 0:
+            raise ValidationError("negative_amount", field=key)
+
+
+EVENT = Entity(Event, {
+    "action_id": F.ref(),
+    "type": F.choice(C.EVENT_TYPES, required=False),
+    "title": F.text(required=True, max_len=300),
+    "start": F.date(required=True),
+    "end": F.date(),
+    "place": F.text(max_len=200),
+    "commune_id": F.ref(),
+    "responsible": F.text(max_len=120),
+    "emergency_contact": F.text(max_len=120),
+    "safety_notes": F.text(),
+    "mixed_teams": F.boolean(),
+    "anonymous_f": F.integer(),
+    "anonymous_m": F.integer(),
+}, rules=(period_rule(), _counts_rule, exists_rule("action_id", Action, "action"),
+          exists_rule("commune_id", Commune, "commune")), order_by=Event.start)
+
+
+class EventService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def create_event(self, **data: Any) -> dict[str, Any]:
+        if data.get("type") == "olympiad":
+            data.setdefault("mixed_teams", True)
+        return EVENT.create(self.ctx, data)
+
+    def update_event(self, event_id: str, **data: Any) -> dict[str, Any]:
+        return EVENT.update(self.ctx, event_id, data)
+
+    def delete_event(self, event_id: str) -> dict[str, Any]:
+        with self.ctx.uow(write=True) as s:
+            get(s, Event, event_id, "event")
+            for team in s.scalars(select(Team).where(Team.event_id == event_id)):
+                for m in s.scalars(select(TeamMember).where(TeamMember.team_id == team.id)):
+                    s.delete(m)
+                s.delete(team)
+            for p in s.scalars(select(Participation).where(Participation.event_id == event_id)):
+                s.delete(p)
+        return EVENT.delete(self.ctx, event_id)
+
+    def events(self, *, year: int | None = None, upcoming_from=None) -> list[dict[str, Any]]:
+        with self.ctx.uow() as s:
+            q = select(Event, func.count(Participation.id)).outerjoin(
+                Participation, Participation.event_id == Event.id).group_by(Event.id)
+            if upcoming_from is not None:
+                q = q.where(Event.start >= upcoming_from)
+            rows = s.execute(q.order_by(Event.start)).all()
+            out = [{**as_dict(e), "participants": n} for e, n in rows]
+        if year:
+            out = [e for e in out if e["start"].year == year]
+        return out
+
+    def event(self, event_id: str) -> dict[str, Any]:
+        with self.ctx.uow() as s:
+            e = get(s, Event, event_id, "event")
+            out = as_dict(e)
+            out["participants"] = self._participants(s, event_id)
+            out["teams"] = self._teams(s, e)
+            return out
+
+    # ------------------------------------------------------------------ participants
+
+    def register(self, event_id: str, person_ids: Iterable[str], status: str = "registered") -> int:
+        if status not in C.PARTICIPATION_STATUSES:
+            raise ValidationError("invalid_choice", field="status", value=status)
+        added = 0
+        with self.ctx.uow(write=True) as s:
+            get(s, Event, event_id, "event")
+            existing = set(s.scalars(select(Participation.person_id).where(Participation.event_id == event_id)))
+            for pid in person_ids:
+                if pid in existing:
+                    continue
+                get(s, Person, pid, "person")
+                s.add(Participation(event_id=event_id, person_id=pid, status=status))
+                existing.add(pid)
+                added += 1
+        return added
+
+    def mark_attendance(self, event_id: str, statuses: dict[str, str]) -> dict[str, str]:
+        """Mark many participants at once (the paper sheet ticked after the event).
+
+        Returns the previous statuses, so the caller can undo.
+        """
+        for value in statuses.values():
+            if value not in C.PARTICIPATION_STATUSES:
+                raise ValidationError("invalid_choice", field="status", value=value)
+        before: dict[str, str] = {}
+        with self.ctx.uow(write=True) as s:
+            get(s, Event, event_id, "event")
+            rows = {p.person_id: p for p in s.scalars(select(Participation).where(
+                Participation.event_id == event_id, Participation.person_id.in_(list(statuses))))}
+            for pid, value in statuses.items():
+                row = rows.get(pid)
+                if row is None:
+                    raise CoopError("not_found", entity="participant", id=pid)
+                before[pid] = row.status
+                row.status = value
+        return before
+
+    def participants(self, event_id: str) -> list[dict[str, Any]]:
+        with self.ctx.uow() as s:
+            get(s, Event, event_id, "event")
+            return self._participants(s, event_id)
+
+    def _participants(self, s: Session, event_id: str) -> list[dict[str, Any]]:
+        rows = s.execute(select(Participation, Person, Commune.code)
+                         .join(Person, Participation.person_id == Person.id)
+                         .join(Commune, Person.commune_id == Commune.id)
+                         .where(Participation.event_id == event_id).order_by(Person.search_key)).all()
+        return [{"id": p.id, "person_id": person.id, "status": p.status, "first_name": person.first_name,
+                 "last_name": person.last_name, "first_name_ar": person.first_name_ar,
+                 "last_name_ar": person.last_name_ar, "sex": person.sex, "commune_code": code}
+                for p, person, code in rows]
+
+    # ------------------------------------------------------------------ teams
+
+    def create_team(self, event_id: str, name: str, member_ids: Iterable[str] = ()) -> dict[str, Any]:
+        members = list(member_ids)
+        if not name.strip():
+            raise ValidationError("required", field="name")
+        with self.ctx.uow(write=True) as s:
+            event = get(s, Event, event_id, "event")
+            self._check_mixed(s, event, name, members)
+            team = Team(event_id=event_id, name=name.strip())
+            s.add(team)
+            s.flush()
+            for pid in members:
+                get(s, Person, pid, "person")
+                s.add(TeamMember(team_id=team.id, person_id=pid))
+            s.flush()
+            return self._teams(s, event, only=team.id)[0]
+
+    def set_team_members(self, team_id: str, member_ids: Iterable[str]) -> dict[str, Any]:
+        members = list(member_ids)
+        with self.ctx.uow(write=True) as s:
+            team = get(s, Team, team_id, "team")
+            event = s.get(Event, team.event_id)
+            self._check_mixed(s, event, team.name, members)
+            current = {m.person_id: m for m in s.scalars(select(TeamMember).where(TeamMember.team_id == team_id))}
+            for pid, row in current.items():
+                if pid not in members:
+                    s.delete(row)
+            for pid in members:
+                if pid not in current:
+                    get(s, Person, pid, "person")
+                    s.add(TeamMember(team_id=team_id, person_id=pid))
+            s.flush()
+            return self._teams(s, event, only=team.id)[0]
+
+    def team_check(self, member_ids: Iterable[str]) -> dict[str, Any]:
+        """What the team builder shows as the user adds people: communes present and whether it is mixed."""
+        with self.ctx.uow() as s:
+            codes = sorted(set(s.scalars(select(Commune.code).join(Person, Person.commune_id == Commune.id)
+                                         .where(Person.id.in_(list(member_ids))))))
+            required = list(s.scalars(select(Commune.code)))
+        return {"communes": codes, "mixed": team_is_mixed(codes, required)}
+
+    def _check_mixed(self, s: Session, event: Event, name: str, members: list[str]) -> None:
+        if not event.mixed_teams:
+            return
+        codes = set(s.scalars(select(Commune.code).join(Person, Person.commune_id == Commune.id)
+                              .where(Person.id.in_(members))))
+        required = set(s.scalars(select(Commune.code)))
+        if not team_is_mixed(codes, required):
+            raise CoopError("team_not_mixed", team=name, communes=", ".join(sorted(codes)) or "—")
+
+    def _teams(self, s: Session, event: Event, only: str | None = None) -> list[dict[str, Any]]:
+        q = select(Team).where(Team.event_id == event.id)
+        if only:
+            q = q.where(Team.id == only)
+        required = set(s.scalars(select(Commune.code)))
+        out = []
+        for team in s.scalars(q.order_by(Team.name)):
+            members = s.execute(select(Person.id, Person.first_name, Person.last_name, Commune.code)
+                                .join(TeamMember, TeamMember.person_id == Person.id)
+                                .join(Commune, Person.commune_id == Commune.id)
+                                .where(TeamMember.team_id == team.id)).all()
+            codes = {m[3] for m in members}
+            out.append({"id": team.id, "name": team.name, "mixed": team_is_mixed(codes, required),
+                        "members": [{"person_id": m[0], "name": f"{m[1]} {m[2]}".strip(), "commune_code": m[3]}
+                                    for m in members]})
+        return out

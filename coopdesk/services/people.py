@@ -1,0 +1,181 @@
+"""Beneficiaries: persons, enrolments in actions and their milestones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from coopdesk.db.models import Action, Commune, Enrolment, Milestone, Participation, Person, TeamMember
+from coopdesk.domain import constants as C
+from coopdesk.domain import fields as F
+from coopdesk.domain.rules import fold_name
+from coopdesk.errors import ValidationError
+from coopdesk.services.base import Context, as_dict, get
+from coopdesk.services.crud import Entity, exists_rule
+
+HEALTH_FIELDS = ("disability_details",)
+
+
+def _person_rule(s: Session, v: dict[str, Any], _obj: Any) -> None:
+    if not (v.get("last_name") or v.get("last_name_ar") or v.get("first_name") or v.get("first_name_ar")):
+        raise ValidationError("required", field="last_name")
+    if v.get("birth_date") is not None:
+        import datetime as dt
+
+        if v["birth_date"] > dt.date.today():
+            raise ValidationError("invalid_date", field="birth_date", value=v["birth_date"].isoformat())
+    v["search_key"] = search_key(v)
+
+
+def search_key(v: dict[str, Any]) -> str:
+    return fold_name(" ".join(str(v.get(k) or "") for k in ("last_name", "first_name", "last_name_ar", "first_name_ar")))
+
+
+PERSON = Entity(Person, {
+    "first_name": F.text(max_len=120),
+    "last_name": F.text(max_len=120),
+    "first_name_ar": F.text(max_len=120),
+    "last_name_ar": F.text(max_len=120),
+    "sex": F.choice(C.SEXES, required=True),
+    "birth_date": F.date(),
+    "commune_id": F.ref(required=True),
+    "phone": F.text(max_len=40),
+    "email": F.text(max_len=120),
+    "address": F.text(),
+    "disability": F.boolean(),
+    "disability_details": F.text(),
+    "consent_date": F.date(),
+    "consent_scope": F.text(max_len=200),
+    "consent_collected_by": F.text(max_len=120),
+    "notes": F.text(),
+}, name="person", rules=(exists_rule("commune_id", Commune, "commune"), _person_rule), derived=("search_key",))
+
+ENROLMENT = Entity(Enrolment, {
+    "person_id": F.ref(required=True),
+    "action_id": F.ref(required=True),
+    "enrolled_on": F.date(),
+    "status": F.choice(C.ENROLMENT_STATUSES, required=False),
+}, rules=(exists_rule("person_id", Person, "person"), exists_rule("action_id", Action, "action")))
+
+MILESTONE = Entity(Milestone, {
+    "enrolment_id": F.ref(required=True),
+    "kind": F.choice(C.MILESTONE_KINDS, required=True),
+    "on": F.date(required=True),
+    "notes": F.text(),
+}, rules=(exists_rule("enrolment_id", Enrolment, "enrolment"),), order_by=Milestone.on)
+
+
+class PeopleService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def _visible(self, person: dict[str, Any]) -> dict[str, Any]:
+        """Health fields are blanked for a user without the health permission."""
+        if not self.ctx.actor.can_see_health:
+            for key in HEALTH_FIELDS:
+                person[key] = ""
+        return person
+
+    def _commune_id(self, data: dict[str, Any]) -> None:
+        code = data.pop("commune", None)
+        if code and "commune_id" not in data:
+            with self.ctx.uow() as s:
+                cid = s.scalar(select(Commune.id).where(Commune.code == str(code).upper()))
+            if cid is None:
+                raise ValidationError("invalid_choice", field="commune", value=str(code))
+            data["commune_id"] = cid
+
+    def create_person(self, **data: Any) -> dict[str, Any]:
+        self._commune_id(data)
+        if not self.ctx.actor.can_see_health:
+            data.pop("disability_details", None)
+        return self._visible(PERSON.create(self.ctx, data))
+
+    def update_person(self, person_id: str, **data: Any) -> dict[str, Any]:
+        self._commune_id(data)
+        if not self.ctx.actor.can_see_health:
+            data.pop("disability_details", None)
+        return self._visible(PERSON.update(self.ctx, person_id, data))
+
+    def delete_person(self, person_id: str) -> dict[str, Any]:
+        with self.ctx.uow(write=True) as s:
+            get(s, Person, person_id, "person")
+            for model in (Participation, TeamMember):
+                for row in s.scalars(select(model).where(model.person_id == person_id)):
+                    s.delete(row)
+            for enr in s.scalars(select(Enrolment).where(Enrolment.person_id == person_id)):
+                for ms in s.scalars(select(Milestone).where(Milestone.enrolment_id == enr.id)):
+                    s.delete(ms)
+                s.delete(enr)
+        return PERSON.delete(self.ctx, person_id)
+
+    def person(self, person_id: str) -> dict[str, Any]:
+        with self.ctx.uow() as s:
+            p = get(s, Person, person_id, "person")
+            out = as_dict(p)
+            out["commune_code"] = p.commune.code
+            out["enrolments"] = []
+            for enr, code, title in s.execute(
+                    select(Enrolment, Action.code, Action.title).join(Action, Enrolment.action_id == Action.id)
+                    .where(Enrolment.person_id == p.id).order_by(Action.code)):
+                ms = [as_dict(m) for m in s.scalars(select(Milestone).where(Milestone.enrolment_id == enr.id)
+                                                    .order_by(Milestone.on))]
+                out["enrolments"].append({**as_dict(enr), "action_code": code, "action_title": title,
+                                          "milestones": ms})
+        return self._visible(out)
+
+    def search(self, text: str = "", *, commune: str | None = None, sex: str | None = None,
+               disability: bool | None = None, action_id: str | None = None, order: str = "name",
+               offset: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        """Persons whose name (Latin or Arabic script) contains ``text``; filtered and sorted in SQL."""
+        with self.ctx.uow() as s:
+            q = self._query(text, commune, sex, disability, action_id)
+            q = q.add_columns(Commune.code)
+            order_col = {"name": Person.search_key, "birth_date": Person.birth_date,
+                         "commune": Commune.code, "sex": Person.sex}.get(order, Person.search_key)
+            rows = s.execute(q.order_by(order_col, Person.id).offset(offset).limit(limit)).all()
+            return [self._visible({**as_dict(p), "commune_code": code}) for p, code in rows]
+
+    def count(self, text: str = "", *, commune: str | None = None, sex: str | None = None,
+              disability: bool | None = None, action_id: str | None = None) -> int:
+        with self.ctx.uow() as s:
+            q = self._query(text, commune, sex, disability, action_id).subquery()
+            return s.scalar(select(func.count()).select_from(q)) or 0
+
+    def _query(self, text: str, commune: str | None, sex: str | None, disability: bool | None,
+               action_id: str | None):
+        q = select(Person).join(Commune, Person.commune_id == Commune.id)
+        for word in fold_name(text or "").split():
+            q = q.where(or_(Person.search_key.contains(word, autoescape=True)))
+        if commune:
+            q = q.where(Commune.code == commune)
+        if sex:
+            q = q.where(Person.sex == sex)
+        if disability is not None:
+            q = q.where(Person.disability == disability)
+        if action_id:
+            q = q.where(Person.id.in_(select(Enrolment.person_id).where(Enrolment.action_id == action_id)))
+        return q
+
+    # ------------------------------------------------------------------ enrolments and milestones
+
+    def enrol(self, person_id: str, action_id: str, enrolled_on: Any = None) -> dict[str, Any]:
+        return ENROLMENT.create(self.ctx, {"person_id": person_id, "action_id": action_id,
+                                           "enrolled_on": enrolled_on})
+
+    def update_enrolment(self, enrolment_id: str, **data: Any) -> dict[str, Any]:
+        return ENROLMENT.update(self.ctx, enrolment_id, data)
+
+    def unenrol(self, enrolment_id: str) -> dict[str, Any]:
+        return ENROLMENT.delete(self.ctx, enrolment_id)
+
+    def add_milestone(self, enrolment_id: str, kind: str, on: Any, notes: str = "") -> dict[str, Any]:
+        return MILESTONE.create(self.ctx, {"enrolment_id": enrolment_id, "kind": kind, "on": on, "notes": notes})
+
+    def delete_milestone(self, milestone_id: str) -> dict[str, Any]:
+        return MILESTONE.delete(self.ctx, milestone_id)
+
+    def enrolments(self, action_id: str) -> list[dict[str, Any]]:
+        return ENROLMENT.list(self.ctx, action_id=action_id)
