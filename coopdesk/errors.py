@@ -45,6 +45,18 @@ MESSAGES: dict[str, str] = {
     "plan_exists": N_("There is already an action plan for {year}."),
     "plan_status_order": N_("An action plan cannot go from “{current}” to “{target}”."),
     "amendment_decision_required": N_("An amendment must be linked to an adopted committee decision."),
+    # sync: site identities and bundle files
+    "identity_invalid": N_("This is not a valid CoopDesk site identity file (or it was altered)."),
+    "bundle_not_a_bundle": N_("This file is not a CoopDesk sync bundle."),
+    "bundle_truncated": N_("The sync bundle is incomplete ({size} of {expected} bytes): ask for it to be sent again."),
+    "bundle_corrupt": N_("The sync bundle is damaged or was altered: ask for it to be sent again."),
+    "bundle_bad_signature": N_("The signature of part {part} does not match site {sender}: the file was altered or not made by that site."),
+    "bundle_untrusted_sender": N_("The sync bundle comes from site {sender}, which is not paired with this site: exchange keys and check the fingerprints first."),
+    "bundle_wrong_recipient": N_("This sync bundle is addressed to another site ({recipients}), not to {me}."),
+    "bundle_missing_parts": N_("Part(s) {missing} of {count} of this sync bundle are missing: import all the parts together."),
+    "bundle_mixed_parts": N_("These files belong to different sync bundles: import the parts of one bundle together."),
+    "bundle_newer_schema": N_("This sync bundle comes from a newer CoopDesk (schema {found}): update CoopDesk to version {app_version}."),
+    "bundle_format_newer": N_("This sync bundle uses a newer file format ({found}): update CoopDesk to version {app_version}."),
 }
 
 
