@@ -134,7 +134,9 @@ class CoopDocTemplate(SimpleDocTemplate):
             check_flowables(flowables)
             if self.footer_text:
                 # fail before layout rather than while the canvas is being saved
-                footer_paragraphs(1, 1, lang=self.lang, footer_text=self.footer_text, page_format=self.page_format)
+                footer_paragraphs(
+                    1, 1, lang=self.lang, footer_text=self.footer_text, page_format=self.page_format
+                )
         canvasmaker = type("BoundNumberedCanvas", (NumberedCanvas,), {"doc": self})
         return super().build(flowables, canvasmaker=canvasmaker, **kwargs)
 

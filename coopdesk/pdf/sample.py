@@ -1,6 +1,6 @@
 """A French + Arabic + Tifinagh sample document, for tests and for looking at the output.
 
-    python -m coopdesk.pdf.sample out.pdf      # then: pdftoppm -png -r 80 out.pdf page
+python -m coopdesk.pdf.sample out.pdf      # then: pdftoppm -png -r 80 out.pdf page
 """
 
 from __future__ import annotations
@@ -42,16 +42,30 @@ def texts() -> dict[str, list[str]]:
         "fr": [
             "Compte rendu du comité de pilotage",
             FR_LONG.format(date=format_date(MEETING, "long", locale="fr_FR"), eur=eur_fr, mad=mad_fr),
-            "Présents", "Nom", "Commune", "Fonction",
-            "Jean Dupont", "Villeneuve-la-Garenne", "Maire",
-            "محمد أمين", "Tiznit", "Président",
+            "Présents",
+            "Nom",
+            "Commune",
+            "Fonction",
+            "Jean Dupont",
+            "Villeneuve-la-Garenne",
+            "Maire",
+            "محمد أمين",
+            "Tiznit",
+            "Président",
         ],
         "ar": [
             "محضر اجتماع لجنة القيادة",
             AR_LONG.format(date=format_date(MEETING, "long", locale="ar_MA"), mad=mad_ar, eur=eur_ar),
-            "الحاضرون", "الاسم", "الجماعة", "الصفة",
-            "محمد أمين", "تيزنيت", "رئيس الجماعة",
-            "Jean Dupont", "Villeneuve-la-Garenne", "عمدة",
+            "الحاضرون",
+            "الاسم",
+            "الجماعة",
+            "الصفة",
+            "محمد أمين",
+            "تيزنيت",
+            "رئيس الجماعة",
+            "Jean Dupont",
+            "Villeneuve-la-Garenne",
+            "عمدة",
         ],
         "zgh": [
             "ⴰⴷⵍⵉⵙ ⵏ ⵓⵎⵢⴰⵡⴰⵙ",
@@ -76,7 +90,9 @@ def story() -> list:
         Spacer(1, 12),
         para(zgh[0], "h1", "zgh"),
         para(zgh[1], "body", "zgh"),
-        KeepTogether([para("Empreinte / البصمة", "small", "fr"), qr_code("coopdesk:minutes:v3:sha256:1f2e3d4c")]),
+        KeepTogether(
+            [para("Empreinte / البصمة", "small", "fr"), qr_code("coopdesk:minutes:v3:sha256:1f2e3d4c")]
+        ),
     ]
     # enough body text for several pages, so "x / y" is checked on more than one page
     for i in range(1, 9):

@@ -34,9 +34,7 @@ _TIFINAGH_RANGE = (0x2D30, 0x2D7F)
 
 # Directional controls: ReportLab has no bidi algorithm to use them, and Babel's ar_MA formats
 # put U+200F around numbers; dropping them leaves the same visual result.
-_BIDI_CONTROLS = dict.fromkeys(
-    [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)], None
-)
+_BIDI_CONTROLS = dict.fromkeys([0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
 # ReportLab breaks lines (and measures a plain space) at U+202F, which would split "1 234,50" in
 # two words; a no-break space keeps the number in one piece, also inside a right-to-left line.
 _SPACES = {0x202F: "\u00a0", 0x2007: "\u00a0", ord("\t"): " "}
@@ -146,7 +144,9 @@ def styles(lang: str | None = "fr") -> dict[str, ParagraphStyle]:
             size = round(size * ARABIC_SIZE_FACTOR, 1)
         alignment = TA_CENTER if align == "center" else (TA_RIGHT if rtl else TA_LEFT)
         space_before = {"title": 0, "h1": size * 0.8, "h2": size * 0.6}.get(name, 0)
-        space_after = {"title": size * 0.8, "h1": size * 0.4, "h2": size * 0.3, "body": size * 0.5}.get(name, 0)
+        space_after = {"title": size * 0.8, "h1": size * 0.4, "h2": size * 0.3, "body": size * 0.5}.get(
+            name, 0
+        )
         sheet[name] = ParagraphStyle(
             name=f"{name}-{lang}",
             fontName=family.face(bold),
@@ -189,7 +189,9 @@ def _alignment(align: str | int | None, base: int, rtl: bool, lang_rtl: bool) ->
     return alignment
 
 
-def _derived_style(base: ParagraphStyle, *, font: str, rtl: bool, arabic: bool, alignment: int) -> ParagraphStyle:
+def _derived_style(
+    base: ParagraphStyle, *, font: str, rtl: bool, arabic: bool, alignment: int
+) -> ParagraphStyle:
     key = (base.name, id(base), font, rtl, arabic, alignment)
     with _styles_lock:
         st = _derived_cache.get(key)
@@ -290,7 +292,7 @@ def _move_trailing_punct(run: str) -> str:
     """Logical → visual fix for an Arabic run in a left-to-right line: HarfBuzz draws the run right
     to left, so a trailing comma would land on its left; put it first so it lands on the right."""
     stripped = run.rstrip(_TRAILING_PUNCT)
-    tail = run[len(stripped):]
+    tail = run[len(stripped) :]
     return tail + stripped if tail and stripped else run
 
 
@@ -376,7 +378,9 @@ def para(
     return p
 
 
-def cell(text: str, lang: str | None = "fr", *, bold: bool = False, align: str | int | None = None) -> Paragraph:
+def cell(
+    text: str, lang: str | None = "fr", *, bold: bool = False, align: str | int | None = None
+) -> Paragraph:
     """A table cell paragraph (style ``cell`` or ``cell_bold``)."""
     return para(text, "cell_bold" if bold else "cell", lang, align=align)
 
@@ -386,4 +390,3 @@ def row(values: Sequence[object], lang: str | None = "fr", *, bold: bool = False
     first column of an Arabic table is on the right. ``None`` is an empty cell."""
     cells = [cell("" if v is None else str(v), lang, bold=bold) for v in values]
     return cells[::-1] if is_rtl_language(lang) else cells
-
