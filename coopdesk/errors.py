@@ -22,7 +22,7 @@ MESSAGES: dict[str, str] = {
     "unknown_currency": N_("Unknown currency “{currency}”: use EUR or MAD."),
     "not_found": N_("No {entity} with the identifier {id}."),
     "duplicate": N_("A {entity} with {field} “{value}” already exists."),
-    "unknown_site": N_("Unknown site code “{code}”. Known codes: {known}."),
+    "unknown_site": N_("Unknown site code “{code}”. Known codes: {known}; a new partner also needs --name."),
     "invalid_site_code": N_("A site code is 2 to 8 capital letters or digits, not “{code}”."),
     "already_initialised": N_("This database is already initialised for site {code}."),
     "not_initialised": N_("This database is not initialised yet: run “coopdesk init --site CODE” first."),
@@ -60,10 +60,16 @@ MESSAGES: dict[str, str] = {
 }
 
 
+def register_messages(messages: dict[str, str]) -> None:
+    """Areas (sync, printing, people) add their codes here from their own module."""
+    for code, template in messages.items():
+        MESSAGES.setdefault(code, template)
+
+
 class CoopError(Exception):
     """A refusal a person can understand: a stable code and its parameters."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, /, **params: Any) -> None:
         self.code = code
         self.params = params
         super().__init__(self.message("en"))
@@ -86,7 +92,7 @@ class CoopError(Exception):
 class ValidationError(CoopError):
     """Bad input in one field; ``field`` lets a form show the message next to it."""
 
-    def __init__(self, code: str, field: str | None = None, **params: Any) -> None:
+    def __init__(self, code: str, /, field: str | None = None, **params: Any) -> None:
         self.field = field
         if field is not None:
             params.setdefault("field", field)

@@ -245,13 +245,14 @@ class CommitteeService:
             mn.content = content
             return self._minutes_dict(s, mn)
 
-    def finalise_minutes(self, minutes_id: str) -> dict[str, Any]:
-        """Freeze the text and compute its fingerprint."""
+    def finalise_minutes(self, minutes_id: str, at: dt.datetime | str | None = None) -> dict[str, Any]:
+        """Freeze the text and compute its fingerprint (``at``: when, for minutes recorded late)."""
+        when = F.parse_datetime(at, "finalised_at") if at else None
         with self.ctx.uow(write=True) as s:
             mn = get(s, Minutes, minutes_id, "minutes")
             if mn.finalised_at is not None:
                 raise CoopError("minutes_frozen")
-            mn.finalised_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+            mn.finalised_at = when or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
             mn.fingerprint = fingerprint(mn.content)
             return self._minutes_dict(s, mn)
 

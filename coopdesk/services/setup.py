@@ -34,20 +34,36 @@ class SetupService:
                     "commune_id": commune.id, "commune_code": commune.code, "commune_name": commune.name_fr,
                     "country": commune.country, "currency": commune.currency, "timezone": commune.timezone}
 
-    def init(self, site: str, *, name: str | None = None, node_code: str | None = None,
-             country: str = "", currency: str = "EUR", timezone: str = "UTC") -> dict[str, Any]:
-        """Create the reference data and this node. ``site`` is TIZ, VLG or a new partner's code."""
+    @staticmethod
+    def validate_site(site: str, *, name: str | None = None, node_code: str | None = None,
+                      currency: str = "EUR", timezone: str = "UTC") -> tuple[str, str]:
+        """Check the arguments of ``init`` before anything is opened or written."""
         code = (site or "").strip().upper()
         if not SITE_CODE.match(code):
             raise CoopError("invalid_site_code", code=site)
         known = [c["code"] for c in reference.COMMUNES]
         if code not in known and not name:
-            raise CoopError("unknown_site", code=site, known=", ".join(known) + " (or --name for a new partner)")
-        node_code = (node_code or code).strip().upper()
-        if not SITE_CODE.match(node_code):
+            raise CoopError("unknown_site", code=site, known=", ".join(known))
+        node = (node_code or code).strip().upper()
+        if not SITE_CODE.match(node):
             raise CoopError("invalid_site_code", code=node_code)
         if currency not in ("EUR", "MAD"):
             raise CoopError("unknown_currency", currency=currency)
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise CoopError("invalid_choice", field="timezone", value=timezone) from exc
+        return code, node
+
+    def init(self, site: str, *, name: str | None = None, node_code: str | None = None,
+             country: str = "", currency: str = "EUR", timezone: str = "UTC") -> dict[str, Any]:
+        """Create the reference data and this node. ``site`` is TIZ, VLG or a new partner's code."""
+        self.validate_site(site, name=name, node_code=node_code, currency=currency, timezone=timezone)
+        code = (site or "").strip().upper()
+        known = [c["code"] for c in reference.COMMUNES]
+        node_code = (node_code or code).strip().upper()
         with self.ctx.uow(write=True) as s:
             existing = setting(s, "node_code")
             if existing:

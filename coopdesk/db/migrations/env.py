@@ -3,7 +3,10 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from coopdesk.db import load_models
 from coopdesk.db.models import Base
+
+load_models()
 
 config = context.config
 target_metadata = Base.metadata

@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 10:14:57.794278
 """
 from alembic import op
 import sqlalchemy as sa

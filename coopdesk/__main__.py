@@ -1,0 +1,3 @@
+from coopdesk.cli import main
+
+raise SystemExit(main())
