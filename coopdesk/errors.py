@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "not_initialised": N_("This database is not initialised yet: run “coopdesk init --site CODE” first."),
     # database files
     "db_not_sqlite": N_("The file {path} is not a CoopDesk database (not SQLite)."),
+    "db_not_coopdesk": N_("The file {path} is an SQLite database of another program, not of CoopDesk."),
     "db_newer": N_("This database was written by a newer CoopDesk (schema {found}); update CoopDesk to open it."),
     "db_unwritable": N_("Cannot write to {path}: check the folder exists and is writable."),
     "db_locked": N_("The database is busy (another CoopDesk is writing); try again."),

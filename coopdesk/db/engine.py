@@ -163,20 +163,20 @@ def open_database(db: str | Path, *, upgrade: bool = True, create: bool = True) 
 
 
 def _refuse_newer_readonly(path: Path) -> None:
-    """Read the Alembic stamp through a read-only URI so the file is not touched."""
+    """Read the Alembic stamp through a read-only URI so a refused file is not touched at all."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise CoopError("db_not_sqlite", path=str(path)) from exc
     try:
-        try:
-            rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):
-                return
-            raise CoopError("db_not_sqlite", path=str(path)) from exc
-        except sqlite3.DatabaseError as exc:
-            raise CoopError("db_not_sqlite", path=str(path)) from exc
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return
+        if "alembic_version" not in tables:
+            raise CoopError("db_not_coopdesk", path=str(path))
+        rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise CoopError("db_not_sqlite", path=str(path)) from exc
     finally:
         conn.close()
     known = known_revisions()

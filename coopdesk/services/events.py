@@ -59,6 +59,7 @@ class EventService:
             for team in s.scalars(select(Team).where(Team.event_id == event_id)):
                 for m in s.scalars(select(TeamMember).where(TeamMember.team_id == team.id)):
                     s.delete(m)
+                s.flush()  # children first: the ORM does not know the order (no relationship)
                 s.delete(team)
             for p in s.scalars(select(Participation).where(Participation.event_id == event_id)):
                 s.delete(p)

@@ -108,6 +108,7 @@ class PeopleService:
             for enr in s.scalars(select(Enrolment).where(Enrolment.person_id == person_id)):
                 for ms in s.scalars(select(Milestone).where(Milestone.enrolment_id == enr.id)):
                     s.delete(ms)
+                s.flush()  # children first: the ORM does not know the order (no relationship)
                 s.delete(enr)
         return PERSON.delete(self.ctx, person_id)
 

@@ -1,0 +1,51 @@
+"""Shared fixtures: a fresh initialised database, and the demo database built once per run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def svc(tmp_path):
+    from coopdesk.services import open_services
+
+    services = open_services(tmp_path / "coopdesk.db")
+    services.setup.init("TIZ")
+    yield services
+    services.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo database, built once; tests that write get their own copy."""
+    from coopdesk.demo import build_demo
+    from coopdesk.services import open_services
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    services = open_services(path)
+    ids = build_demo(services)
+    services.close()
+    return path, ids
+
+
+@pytest.fixture
+def demo(demo_template, tmp_path):
+    from coopdesk.services import open_services
+
+    src, ids = demo_template
+    dst = tmp_path / "demo.db"
+    shutil.copy(src, dst)
+    services = open_services(dst)
+    services.demo_ids = ids
+    yield services
+    services.close()

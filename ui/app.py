@@ -1,0 +1,90 @@
+"""Start-up of the desktop app: arguments, language, fonts, opening the database, the window.
+
+Nothing here touches SQL: the database is opened through ``coopdesk.services``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from coopdesk import paths
+from coopdesk.errors import CoopError
+from coopdesk.i18n import _, set_language
+from coopdesk.services import Services, open_services
+from ui import fonts
+from ui.language import apply_language
+
+log = logging.getLogger("coopdesk.ui")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="coopdesk-gui")
+    p.add_argument("--db", help="database file or SQLAlchemy URL")
+    p.add_argument("--demo", action="store_true", help="open the demo database (built on first use)")
+    p.add_argument("--lang", choices=["fr", "ar", "zgh", "en"], help="language of the interface")
+    return p.parse_args(argv)
+
+
+def open_app_services(args: argparse.Namespace) -> Services:
+    """Open the chosen database; the demo one is built the first time."""
+    if args.demo or (not args.db and os.environ.get("COOPDESK_DEMO")):
+        target = paths.demo_database()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        svc = open_services(target)
+        if not svc.setup.is_initialised() or not svc.plans.count_actions():
+            from coopdesk.demo import build_demo
+
+            build_demo(svc)
+        return svc
+    svc = open_services(args.db or paths.default_database())
+    if not svc.setup.is_initialised():
+        svc.setup.init("TIZ")
+    return svc
+
+
+def _excepthook(exc_type, exc, tb) -> None:
+    """Last resort: log the traceback and show a sentence, never the traceback itself."""
+    folder = paths.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "coopdesk-errors.log"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("".join(traceback.format_exception(exc_type, exc, tb)) + "\n")
+    if isinstance(exc, CoopError):
+        text = exc.message()
+    else:
+        text = _("Something went wrong; nothing was lost. Details were written to {path}.").format(path=path)
+    if QApplication.instance() is not None:
+        QMessageBox.warning(None, "CoopDesk", text)
+
+
+def run(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    args = parse_args(argv[1:])
+    app = QApplication.instance() or QApplication(argv[:1])
+    app.setOrganizationName("CoopDesk")
+    app.setApplicationName("CoopDesk")
+    fonts.load_app_fonts()
+    settings = QSettings()
+    lang = args.lang or str(settings.value("language", "fr"))
+    set_language(lang)
+    apply_language(app, lang)
+    sys.excepthook = _excepthook
+    try:
+        svc = open_app_services(args)
+    except CoopError as exc:
+        QMessageBox.critical(None, "CoopDesk", exc.message())
+        return 1
+    from ui.main_window import MainWindow
+
+    window = MainWindow(svc, settings=settings)
+    window.show()
+    code = app.exec()
+    svc.close()
+    return code

@@ -1,0 +1,140 @@
+"""The dashboard: the current plan, indicator progress per commune and sex, the convention's
+warnings, the next events and renewal dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.domain import constants as C
+from coopdesk.i18n import _, format_date, format_percent
+from coopdesk.services import Services
+from ui.models import Column, RecordsModel
+
+
+def _split(record: dict, commune: str, sex: str) -> int:
+    return record["achieved"].get(commune, {}).get(sex, 0)
+
+
+INDICATOR_COLUMNS = [
+    Column("Action", lambda r: r["action_code"]),
+    Column("Indicator", lambda r: r["name"]),
+    Column("Target", lambda r: r["target_total"], Qt.AlignmentFlag.AlignRight),
+    Column("Achieved", lambda r: r["achieved_total"], Qt.AlignmentFlag.AlignRight),
+    Column("Progress", lambda r: format_percent(r["progress"]) if r["progress"] is not None else "—",
+           Qt.AlignmentFlag.AlignRight),
+    Column("Tiznit F", lambda r: _split(r, "TIZ", "F"), Qt.AlignmentFlag.AlignRight),
+    Column("Tiznit M", lambda r: _split(r, "TIZ", "M"), Qt.AlignmentFlag.AlignRight),
+    Column("Villeneuve F", lambda r: _split(r, "VLG", "F"), Qt.AlignmentFlag.AlignRight),
+    Column("Villeneuve M", lambda r: _split(r, "VLG", "M"), Qt.AlignmentFlag.AlignRight),
+]
+
+
+class DashboardPage(QWidget):
+    open_record = Signal(str, str)  # entity, id
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.svc = services
+        self.year = dt.date.today().year
+        self.plan_label = QLabel()
+        self.plan_label.setObjectName("planLabel")
+        self.plan_label.setWordWrap(True)
+        font = self.plan_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.plan_label.setFont(font)
+
+        self.indicators = RecordsModel(INDICATOR_COLUMNS, parent=self)
+        self.indicator_view = QTableView()
+        self.indicator_view.setObjectName("indicatorTable")
+        self.indicator_view.setModel(self.indicators)
+        self.indicator_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.indicator_view.verticalHeader().hide()
+        self.indicator_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.indicator_view.doubleClicked.connect(self._open_indicator)
+
+        self.warnings = QListWidget()
+        self.warnings.setObjectName("warningList")
+        self.warnings.itemActivated.connect(self._open_item)
+        self.events = QListWidget()
+        self.events.setObjectName("eventList")
+        self.events.itemActivated.connect(self._open_item)
+        self.dates = QLabel()
+        self.dates.setWordWrap(True)
+
+        self.box_ind = QGroupBox()
+        QVBoxLayout(self.box_ind).addWidget(self.indicator_view)
+        self.box_warn = QGroupBox()
+        QVBoxLayout(self.box_warn).addWidget(self.warnings)
+        self.box_events = QGroupBox()
+        lay = QVBoxLayout(self.box_events)
+        lay.addWidget(self.events)
+        lay.addWidget(self.dates)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.box_warn, 3)
+        bottom.addWidget(self.box_events, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.plan_label)
+        layout.addWidget(self.box_ind, 3)
+        layout.addLayout(bottom, 2)
+        self.retranslate()
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self.box_ind.setTitle(_("Indicators: target and achieved, per commune and sex"))
+        self.box_warn.setTitle(_("Warnings of the convention"))
+        self.box_events.setTitle(_("Next events and dates"))
+        self.indicators.retranslate()
+        self.refresh()
+
+    def refresh(self) -> None:
+        plan = self.svc.plans.plan_for_year(self.year)
+        if plan is None:
+            self.plan_label.setText(_("No action plan for {year} yet.").format(year=self.year))
+        else:
+            status = _(C.PLAN_STATUSES[plan["status"]])
+            text = _("Action plan {year}: {status}").format(year=plan["year"], status=status)
+            if plan["validated_on"]:
+                text += " — " + _("validated on {date}").format(date=format_date(plan["validated_on"]))
+            self.plan_label.setText(text)
+        self.indicators.set_rows(self.svc.indicators.for_year(self.year))
+
+        self.warnings.clear()
+        for w in self.svc.checks.run():
+            item = QListWidgetItem(("⚠ " if w.level == "warning" else "ℹ ") + w.message())
+            item.setData(Qt.ItemDataRole.UserRole, (w.entity, w.row_id))
+            self.warnings.addItem(item)
+
+        self.events.clear()
+        for e in self.svc.events.events(upcoming_from=dt.date.today())[:8]:
+            item = QListWidgetItem(f"{format_date(e['start'], 'medium')} — {e['title']}")
+            item.setData(Qt.ItemDataRole.UserRole, ("event", e["id"]))
+            self.events.addItem(item)
+        conv = self.svc.convention.convention()
+        if conv["next_renewal"]:
+            self.dates.setText(_("Next tacit renewal: {renewal}. Notice to end it before: {notice}.").format(
+                renewal=format_date(conv["next_renewal"]), notice=format_date(conv["notice_deadline"])))
+        else:
+            self.dates.setText(_("The convention is not in force yet: signatures or visas missing."))
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        entity, row_id = item.data(Qt.ItemDataRole.UserRole)
+        if entity:
+            self.open_record.emit(entity, row_id or "")
+
+    def _open_indicator(self, index) -> None:
+        self.open_record.emit("action", self.indicators.row_dict(index.row())["action_id"])

@@ -1,0 +1,167 @@
+"""The main window: navigation of every area on the side, the pages in a stack.
+
+Pages get their services through the constructor; the window owns one undo stack.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from coopdesk.i18n import N_, _, current_language
+from coopdesk.services import Services
+from ui.dashboard import DashboardPage
+
+AREAS = [
+    ("dashboard", N_("Dashboard")),
+    ("convention", N_("Convention")),
+    ("plans", N_("Plans and actions")),
+    ("people", N_("Beneficiaries")),
+    ("events", N_("Events")),
+    ("committee", N_("Steering committee")),
+    ("funding", N_("Funding")),
+    ("sync", N_("Sync centre")),
+    ("settings", N_("Settings")),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.svc = services
+        self.settings = settings or QSettings()
+        self.undo_stack = QUndoStack(self)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(240)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        for key, _title in AREAS:
+            page = self._make_page(key)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        self.site_label = QLabel()
+        self.statusBar().addPermanentWidget(self.site_label)
+        self._actions()
+        self.retranslate()
+        self._restore()
+
+    def _make_page(self, key: str) -> QWidget:
+        if key == "dashboard":
+            page = DashboardPage(self.svc)
+            page.open_record.connect(self.open_record)
+            return page
+        factory = PAGE_FACTORIES.get(key)
+        if factory is not None:
+            return factory(self.svc, self.undo_stack)
+        return PlaceholderPage(key)
+
+    def _actions(self) -> None:
+        self.act_undo = self.undo_stack.createUndoAction(self)
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self)
+        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.act_quit = QAction(self)
+        self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.act_quit.triggered.connect(self.close)
+        self.menu_file = self.menuBar().addMenu("")
+        self.menu_file.addAction(self.act_quit)
+        self.menu_edit = self.menuBar().addMenu("")
+        self.menu_edit.addAction(self.act_undo)
+        self.menu_edit.addAction(self.act_redo)
+
+    def retranslate(self) -> None:
+        site = self.svc.setup.site()
+        self.setWindowTitle(_("CoopDesk — {site}").format(site=site["commune_name"]))
+        self.site_label.setText(_("Node {node} · {commune}").format(node=site["node_code"],
+                                                                    commune=site["commune_name"]))
+        for row, (_key, title) in enumerate(AREAS):
+            self.nav.item(row).setText(_(title))
+        self.menu_file.setTitle(_("&File"))
+        self.menu_edit.setTitle(_("&Edit"))
+        self.act_quit.setText(_("&Quit"))
+        for page in self.pages.values():
+            if hasattr(page, "retranslate"):
+                page.retranslate()
+
+    def set_language(self, lang: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from ui.language import apply_language
+
+        apply_language(QApplication.instance(), lang)
+        self.settings.setValue("language", current_language())
+        self.retranslate()
+
+    def open_record(self, entity: str, row_id: str) -> None:
+        target = {"plan": "plans", "action": "plans", "event": "events", "meeting": "committee",
+                  "minutes": "committee", "convention": "convention", "person": "people"}.get(entity)
+        if target is None:
+            return
+        keys = [k for k, _t in AREAS]
+        self.nav.setCurrentRow(keys.index(target))
+        page = self.pages[target]
+        if hasattr(page, "open_record"):
+            page.open_record(entity, row_id)
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+
+class PlaceholderPage(QLabel):
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def retranslate(self) -> None:
+        self.setText(_("This screen is being built."))
+
+
+# Area pages register here (key -> factory(services, undo_stack)); see ui/<area>/__init__.py.
+PAGE_FACTORIES: dict = {}
+
+
+def _register_pages() -> None:
+    import importlib
+
+    for key, _title in AREAS:
+        name = f"ui.{key}"
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        if hasattr(mod, "make_page"):
+            PAGE_FACTORIES[key] = mod.make_page
+
+
+_register_pages()
