@@ -198,6 +198,14 @@ class CommitteeService:
                 row.value = value
         return self.decision(decision_id)
 
+    def clear_vote(self, decision_id: str, attendee_id: str) -> dict[str, Any]:
+        """Remove one member's vote (the inverse of a first vote, for undo)."""
+        self._check_not_frozen(DECISION.read(self.ctx, decision_id)["meeting_id"])
+        with self.ctx.uow(write=True) as s:
+            for row in s.scalars(select(Vote).where(Vote.decision_id == decision_id, Vote.attendee_id == attendee_id)):
+                s.delete(row)
+        return self.decision(decision_id)
+
     def vote_all(self, decision_id: str, value: str = "yes") -> dict[str, Any]:
         meeting_id = DECISION.read(self.ctx, decision_id)["meeting_id"]
         with self.ctx.uow() as s:

@@ -134,9 +134,11 @@ class PeopleService:
         with self.ctx.uow() as s:
             q = self._query(text, commune, sex, disability, action_id)
             q = q.add_columns(Commune.code)
+            desc = order.startswith("-")  # "-name": descending, for a table header clicked twice
             order_col = {"name": Person.search_key, "birth_date": Person.birth_date,
-                         "commune": Commune.code, "sex": Person.sex}.get(order, Person.search_key)
-            rows = s.execute(q.order_by(order_col, Person.id).offset(offset).limit(limit)).all()
+                         "commune": Commune.code, "sex": Person.sex}.get(order.lstrip("-"), Person.search_key)
+            keys = (order_col.desc(), Person.id.desc()) if desc else (order_col, Person.id)
+            rows = s.execute(q.order_by(*keys).offset(offset).limit(limit)).all()
             return [self._visible({**as_dict(p), "commune_code": code}) for p, code in rows]
 
     def count(self, text: str = "", *, commune: str | None = None, sex: str | None = None,
@@ -180,3 +182,52 @@ class PeopleService:
 
     def enrolments(self, action_id: str) -> list[dict[str, Any]]:
         return ENROLMENT.list(self.ctx, action_id=action_id)
+
+    def participations(self, person_id: str) -> list[dict[str, Any]]:
+        """The events a person was registered for, with the status (for the person's timeline)."""
+        from coopdesk.db.models import Event
+
+        with self.ctx.uow() as s:
+            get(s, Person, person_id, "person")
+            rows = s.execute(select(Participation.status, Event.id, Event.title, Event.start, Event.type)
+                             .join(Event, Participation.event_id == Event.id)
+                             .where(Participation.person_id == person_id).order_by(Event.start)).all()
+        return [{"status": st, "event_id": eid, "title": title, "start": start, "type": typ}
+                for st, eid, title, start, typ in rows]
+
+    def bulk_create_for_benchmark(self, n: int, *, seed: int = 1, batch: int = 10_000) -> int:
+        """Insert ``n`` synthetic persons fast, for speed measurements on a throw-away database.
+
+        Rows go in with bulk INSERTs that bypass change capture: they never reach the audit trail
+        nor a sync bundle, so never call this on a real database.
+        """
+        import datetime as dt
+        import random
+        import uuid
+
+        from sqlalchemy import insert
+
+        rng = random.Random(seed)
+        first = [("Fatima", "فاطمة", "F"), ("Khadija", "خديجة", "F"), ("Amina", "أمينة", "F"),
+                 ("Camille", "", "F"), ("Yassine", "ياسين", "M"), ("Mohamed", "محمد", "M"),
+                 ("Omar", "عمر", "M"), ("Lucas", "", "M")]
+        last = [("Ait Ali", "آيت علي"), ("Bakkali", "البقالي"), ("Oubaha", "أوباها"), ("Amrani", "العمراني"),
+                ("Martin", ""), ("Dupont", ""), ("Idrissi", "الإدريسي"), ("Moreau", "")]
+        with self.ctx.uow(write=True) as s:
+            communes = list(s.scalars(select(Commune.id).order_by(Commune.code)))
+            done = 0
+            while done < n:
+                rows = []
+                for _ in range(min(batch, n - done)):
+                    fn, fn_ar, sex = rng.choice(first)
+                    ln, ln_ar = rng.choice(last)
+                    ln = f"{ln} {done + len(rows)}"
+                    v = {"first_name": fn, "last_name": ln, "first_name_ar": fn_ar, "last_name_ar": ln_ar}
+                    rows.append({**v, "id": str(uuid.uuid4()), "search_key": search_key(v), "sex": sex,
+                                 "birth_date": dt.date(rng.randint(1950, 2015), rng.randint(1, 12), rng.randint(1, 28)),
+                                 "commune_id": rng.choice(communes), "phone": "", "email": "", "address": "",
+                                 "disability": rng.random() < 0.1, "disability_details": "", "consent_scope": "",
+                                 "consent_collected_by": "", "notes": "", "anonymised": False})
+                s.execute(insert(Person), rows)
+                done += len(rows)
+        return n
