@@ -1,0 +1,68 @@
+"""Shared widgets and helpers of every page (forms, undo commands, background work, labels).
+
+Use them so every screen behaves the same way:
+
+``Form`` (ui.common.forms) — a QFormLayout that knows its fields by the *service's field names*::
+
+    form = Form()                                  # a QWidget with a QFormLayout
+    form.add("title", N_("Title"), QLineEdit())    # label msgid, translated in retranslate()
+    form.add("start", N_("Start"), DateField())    # DateField: ISO text + calendar button
+    form.add("status", N_("Status"), ChoiceCombo(C.ACTION_STATUSES))
+    form.values() -> {"title": "...", "start": "2026-03-01", "status": "planned"}
+    form.set_values(record)                        # fills what it knows, ignores the rest
+    form.show_error(exc) -> bool                   # ValidationError with .field -> red text under it
+    form.clear_errors(); form.retranslate()
+    form.error_label("end")                        # the QLabel (objectName "error_end") for tests
+
+``report_error(widget, exc, form=None)`` — the one way to show a refused service call: next to the
+field when ``exc.field`` is one of the form's fields, else ``dialogs.warn``; never a traceback.
+
+``dialogs`` (ui.common.dialogs) — message boxes and file dialogs behind a module, so tests replace
+them: ``monkeypatch.setattr(dialogs, "warn", lambda parent, text: seen.append(text))``.
+Functions: ``warn(parent, text)``, ``confirm(parent, text) -> bool``, ``open_file(parent, title,
+filter) -> str``, ``save_file(parent, title, name, filter) -> str``. Always call them as
+``dialogs.warn(...)`` (never ``from ... import warn``) so the replacement is seen.
+
+``ServiceCommand`` / ``execute`` (ui.common.commands) — undo through services::
+
+    result = execute(undo_stack, _("Create action {code}").format(code=c),
+                     do=lambda: svc.plans.create_action(**values),
+                     undo=lambda created: svc.plans.delete_action(created["id"]),
+                     after=self.refresh)
+    # do() runs once now; a CoopError propagates and nothing is pushed. redo() calls do() again,
+    # undo() calls undo(<result of the last do()>); after() refreshes views. A CoopError during a
+    # later undo/redo is shown with dialogs.warn and the command is made obsolete.
+    # Undoing a creation then redoing it makes a new id: read ``cmd.result`` (last do() result).
+Pages also refresh on ``undo_stack.indexChanged`` when what they show may have changed elsewhere.
+
+``Task`` / ``ProgressPanel`` (ui.common.worker) — long work off the UI thread::
+
+    task = Task(lambda progress, cancelled: svc2.do_long_thing(progress=progress))
+    panel.watch(task)            # ProgressPanel: QProgressBar + Cancel, hidden when idle
+    task.signals.finished.connect(on_result)      # (object) result
+    task.signals.failed.connect(on_error)         # (object) exception (CoopError or other)
+    task.signals.cancelled.connect(...)
+    task.start()                 # QThreadPool.globalInstance()
+    # fn(progress, cancelled): progress(pct:int, msg:str); cancelled() -> bool; return a result.
+    # The worker never touches widgets: it only emits signals. Use a unit of work per service
+    # call (each service call already is one) so a cancel leaves no half change.
+
+``ChoiceCombo(choices: dict[code, msgid], empty=None)`` — a combo of codes shown translated;
+``.code()``, ``.set_code(code)``, ``.retranslate()``. ``DateField`` — ``.text()``/``.setText()`` ISO.
+
+``labels`` (ui.common.labels) — ``axis_name(axis)``, ``commune_name(commune)`` in the UI language
+(falls back to French); ``money(minor, currency)`` via Babel.
+
+``can_edit(services)`` and ``hide_for_viewer(services, *widgets)`` — a viewer sees no edit buttons.
+"""
+
+from __future__ import annotations
+
+from ui.common import dialogs
+from ui.common.commands import ServiceCommand, execute
+from ui.common.forms import ChoiceCombo, DateField, Form, report_error
+from ui.common.labels import axis_name, can_edit, commune_name, hide_for_viewer, money
+from ui.common.worker import ProgressPanel, Task
+
+__all__ = ["ChoiceCombo", "DateField", "Form", "ProgressPanel", "ServiceCommand", "Task", "axis_name",
+           "can_edit", "commune_name", "dialogs", "execute", "hide_for_viewer", "money", "report_error"]

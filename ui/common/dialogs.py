@@ -1,0 +1,30 @@
+"""Message boxes and file dialogs in one place, so tests can replace them (Picard's dialog service)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from coopdesk.i18n import _
+
+
+def warn(parent: QWidget | None, text: str) -> None:
+    QMessageBox.warning(parent, _("CoopDesk"), text)
+
+
+def info(parent: QWidget | None, text: str) -> None:
+    QMessageBox.information(parent, _("CoopDesk"), text)
+
+
+def confirm(parent: QWidget | None, text: str) -> bool:
+    answer = QMessageBox.question(parent, _("CoopDesk"), text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def open_file(parent: QWidget | None, title: str, filters: str = "") -> str:
+    path, _selected = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return path
+
+
+def save_file(parent: QWidget | None, title: str, name: str = "", filters: str = "") -> str:
+    path, _selected = QFileDialog.getSaveFileName(parent, title, name, filters)
+    return path

@@ -1,0 +1,256 @@
+"""Forms that show a refused field's message next to the field, in the user's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from coopdesk.errors import CoopError, ValidationError
+from coopdesk.i18n import _
+from ui.common import dialogs
+
+
+class ChoiceCombo(QComboBox):
+    """Codes stored, translated labels shown. ``empty`` (a msgid) adds a first "any/none" entry."""
+
+    def __init__(self, choices: dict[str, str] | list[tuple[str, str]], empty: str | None = None,
+                 translate: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._translate = translate
+        self._empty = empty
+        self.set_choices(choices)
+
+    def set_choices(self, choices: dict[str, str] | list[tuple[str, str]]) -> None:
+        current = self.code() if self.count() else None
+        self._choices = list(choices.items()) if isinstance(choices, dict) else list(choices)
+        self.blockSignals(True)
+        self.clear()
+        if self._empty is not None:
+            self.addItem(_(self._empty), "")
+        for code, label in self._choices:
+            self.addItem(_(label) if self._translate else label, code)
+        self.blockSignals(False)
+        if current is not None:
+            self.set_code(current)
+
+    def code(self) -> str:
+        return self.currentData() or ""
+
+    def set_code(self, code: str | None) -> None:
+        idx = self.findData(code or "")
+        if idx >= 0:
+            self.setCurrentIndex(idx)
+
+    def retranslate(self) -> None:
+        for i in range(self.count()):
+            code = self.itemData(i)
+            if code == "" and self._empty is not None:
+                self.setItemText(i, _(self._empty))
+            elif self._translate:
+                label = dict(self._choices).get(code)
+                if label is not None:
+                    self.setItemText(i, _(label))
+
+
+class DateField(QWidget):
+    """A date typed as YYYY-MM-DD (or DD/MM/YYYY), or picked from a calendar; empty allowed."""
+
+    textChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("YYYY-MM-DD")
+        self.edit.textChanged.connect(self.textChanged)
+        self.button = QToolButton()
+        self.button.setText("📅")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.button)
+        self.calendar = QCalendarWidget()
+        self.calendar.clicked.connect(self._picked)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._sync_calendar)
+        self.button.setMenu(menu)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.edit, 1)
+        lay.addWidget(self.button)
+        self.setFocusProxy(self.edit)
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def setText(self, value: Any) -> None:  # noqa: N802
+        self.edit.setText(value.isoformat() if isinstance(value, dt.date) else (value or ""))
+
+    def _sync_calendar(self) -> None:
+        d = QDate.fromString(self.text(), "yyyy-MM-dd")
+        if d.isValid():
+            self.calendar.setSelectedDate(d)
+
+    def _picked(self, day: QDate) -> None:
+        self.edit.setText(day.toString("yyyy-MM-dd"))
+        self.button.menu().hide()
+
+
+def _read(widget: QWidget) -> Any:
+    if isinstance(widget, ChoiceCombo):
+        return widget.code()
+    if isinstance(widget, DateField | QLineEdit):
+        return widget.text().strip()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QSpinBox):
+        return widget.value()
+    if isinstance(widget, QComboBox):
+        return widget.currentData() if widget.currentData() is not None else widget.currentText()
+    raise TypeError(type(widget).__name__)
+
+
+def _write(widget: QWidget, value: Any) -> None:
+    if isinstance(widget, ChoiceCombo):
+        widget.set_code(value)
+    elif isinstance(widget, DateField):
+        widget.setText(value)
+    elif isinstance(widget, QLineEdit):
+        widget.setText("" if value is None else str(value))
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(value or "")
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QSpinBox):
+        widget.setValue(int(value or 0))
+    elif isinstance(widget, QComboBox):
+        idx = widget.findData(value)
+        if idx >= 0:
+            widget.setCurrentIndex(idx)
+
+
+class Form(QWidget):
+    """Rows named by the service's field names; each row has an error line under its widget."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QFormLayout(self)
+        self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.fields: dict[str, QWidget] = {}
+        self._labels: dict[str, tuple[QLabel, str]] = {}
+        self._errors: dict[str, QLabel] = {}
+        self._aliases: dict[str, str] = {}
+
+    def add(self, name: str, label: str, widget: QWidget, *, aliases: tuple[str, ...] = ()) -> QWidget:
+        """``aliases``: other field names a service may report for this row (``lead_commune`` …)."""
+        caption = QLabel()
+        caption.setBuddy(widget)
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(1)
+        lay.addWidget(widget)
+        error = QLabel()
+        error.setObjectName(f"error_{name}")
+        error.setStyleSheet("color: #b00020;")
+        error.setWordWrap(True)
+        error.hide()
+        lay.addWidget(error)
+        widget.setObjectName(widget.objectName() or f"field_{name}")
+        self.layout_.addRow(caption, box)
+        self.fields[name] = widget
+        self._labels[name] = (caption, label)
+        self._errors[name] = error
+        for alias in aliases:
+            self._aliases[alias] = name
+        caption.setText(_(label))
+        # tab order follows the order of the rows
+        names = list(self.fields)
+        if len(names) > 1:
+            QWidget.setTabOrder(self.fields[names[-2]], widget)
+        return widget
+
+    def widget(self, name: str) -> QWidget:
+        return self.fields[name]
+
+    def error_label(self, name: str) -> QLabel:
+        return self._errors[name]
+
+    def values(self) -> dict[str, Any]:
+        return {name: _read(w) for name, w in self.fields.items()}
+
+    def set_values(self, record: dict[str, Any]) -> None:
+        self.clear_errors()
+        for name, w in self.fields.items():
+            if name in record:
+                _write(w, record[name])
+
+    def clear(self) -> None:
+        self.clear_errors()
+        for w in self.fields.values():
+            _write(w, "" if not isinstance(w, QCheckBox | QSpinBox) else 0)
+
+    def clear_errors(self) -> None:
+        for label in self._errors.values():
+            label.clear()
+            label.hide()
+
+    def show_error(self, exc: CoopError) -> bool:
+        """Show ``exc`` under its field; False when it names no field of this form."""
+        field = getattr(exc, "field", None) if isinstance(exc, ValidationError) else exc.params.get("field")
+        name = self._aliases.get(field, field) if field else None
+        if name not in self._errors:
+            return False
+        label = self._errors[name]
+        label.setText(exc.message())
+        label.show()
+        self.fields[name].setFocus()
+        return True
+
+    def set_read_only(self, read_only: bool) -> None:
+        for w in self.fields.values():
+            if isinstance(w, QLineEdit | QPlainTextEdit):
+                w.setReadOnly(read_only)
+            elif isinstance(w, DateField):
+                w.edit.setReadOnly(read_only)
+                w.button.setEnabled(not read_only)
+            else:
+                w.setEnabled(not read_only)
+
+    def retranslate(self) -> None:
+        for caption, msgid in self._labels.values():
+            caption.setText(_(msgid))
+        for w in self.fields.values():
+            if isinstance(w, ChoiceCombo):
+                w.retranslate()
+
+
+def report_error(parent: QWidget | None, exc: BaseException, form: Form | None = None) -> None:
+    """A refused service call: next to its field when the form has it, else in a message box."""
+    if not isinstance(exc, CoopError):
+        raise exc
+    if form is not None:
+        form.clear_errors()
+        if form.show_error(exc):
+            return
+    dialogs.warn(parent, exc.message())

@@ -1,0 +1,41 @@
+"""Names of reference data in the UI language, amounts, and the viewer rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from coopdesk.i18n import current_language, format_money
+
+
+def _localised(record: dict[str, Any], lang: str | None = None) -> str:
+    lang = lang or current_language()
+    for key in (f"name_{lang}", "name_fr", "name"):
+        if record.get(key):
+            return str(record[key])
+    return str(record.get("code", ""))
+
+
+def axis_name(axis: dict[str, Any], lang: str | None = None) -> str:
+    return _localised(axis, lang)
+
+
+def commune_name(commune: dict[str, Any], lang: str | None = None) -> str:
+    return _localised(commune, lang)
+
+
+def money(minor: int | None, currency: str) -> str:
+    return format_money(minor or 0, currency or "EUR")
+
+
+def can_edit(services: Any) -> bool:
+    return bool(services.actor.can_edit)
+
+
+def hide_for_viewer(services: Any, *widgets: QWidget) -> None:
+    """A viewer sees no edit buttons (the services refuse a viewer's writes anyway)."""
+    if not can_edit(services):
+        for w in widgets:
+            w.hide()
+            w.setEnabled(False)
