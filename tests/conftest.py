@@ -15,11 +15,28 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+PG_URL = os.environ.get("COOPDESK_TEST_PG_URL")  # e.g. postgresql+psycopg://coop:coop@localhost/coopdesk_test
+
+
+def _fresh_pg(url: str) -> str:
+    """An empty PostgreSQL schema for one test (only when COOPDESK_TEST_PG_URL is set)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
 @pytest.fixture
 def svc(tmp_path):
+    """A fresh database initialised for Tiznit: SQLite in a temp folder, or PostgreSQL when
+    COOPDESK_TEST_PG_URL is set (the same tests then check the services are portable)."""
     from coopdesk.services import open_services
 
-    services = open_services(tmp_path / "coopdesk.db")
+    services = open_services(_fresh_pg(PG_URL) if PG_URL else tmp_path / "coopdesk.db")
     services.setup.init("TIZ")
     yield services
     services.close()
