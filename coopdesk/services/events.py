@@ -103,6 +103,18 @@ class EventService:
                 added += 1
         return added
 
+    def unregister(self, event_id: str, person_ids: Iterable[str]) -> int:
+        """Remove participants from an event (the inverse of ``register``, for undo)."""
+        ids = list(person_ids)
+        removed = 0
+        with self.ctx.uow(write=True) as s:
+            get(s, Event, event_id, "event")
+            for p in s.scalars(select(Participation).where(Participation.event_id == event_id,
+                                                           Participation.person_id.in_(ids))):
+                s.delete(p)
+                removed += 1
+        return removed
+
     def mark_attendance(self, event_id: str, statuses: dict[str, str]) -> dict[str, str]:
         """Mark many participants at once (the paper sheet ticked after the event).
 
@@ -173,6 +185,17 @@ class EventService:
                     s.add(TeamMember(team_id=team_id, person_id=pid))
             s.flush()
             return self._teams(s, event, only=team.id)[0]
+
+    def delete_team(self, team_id: str) -> dict[str, Any]:
+        """Remove a team and its members (the inverse of ``create_team``, for undo)."""
+        with self.ctx.uow(write=True) as s:
+            team = get(s, Team, team_id, "team")
+            before = {"id": team.id, "event_id": team.event_id, "name": team.name}
+            for m in s.scalars(select(TeamMember).where(TeamMember.team_id == team_id)):
+                s.delete(m)
+            s.flush()  # children first: the ORM does not know the order (no relationship)
+            s.delete(team)
+        return before
 
     def team_check(self, member_ids: Iterable[str]) -> dict[str, Any]:
         """What the team builder shows as the user adds people: communes present and whether it is mixed."""

@@ -1,0 +1,181 @@
+"""The beneficiaries page: a paged table with search as you type and filters, and the person panel."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.domain import constants as C
+from coopdesk.i18n import N_, _, format_number, ngettext
+from ui.common import ChoiceCombo, commune_name, hide_for_viewer
+from ui.people.model import PeopleModel
+from ui.people.person_panel import PersonPanel
+
+DISABILITY_FILTER = {"yes": N_("With a disability"), "no": N_("Without a disability")}
+
+
+class PeoplePage(QWidget):
+    SEARCH_DELAY_MS = 150  # typing pauses shorter than this do not query the database
+
+    def __init__(self, services: Any, undo_stack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.svc = services
+        self.undo_stack = undo_stack
+        self.last_query_ms = 0.0
+
+        self.search = QLineEdit()
+        self.search.setObjectName("peopleSearch")
+        self.search.setClearButtonEnabled(True)
+        self.commune = ChoiceCombo([(c["code"], commune_name(c)) for c in services.setup.communes()],
+                                   empty=N_("All communes"), translate=False)
+        self.commune.setObjectName("filterCommune")
+        self.sex = ChoiceCombo(C.SEXES, empty=N_("Women and men"))
+        self.sex.setObjectName("filterSex")
+        self.action = ChoiceCombo([], empty=N_("All actions"), translate=False)
+        self.action.setObjectName("filterAction")
+        self.disability = ChoiceCombo(DISABILITY_FILTER, empty=N_("With or without a disability"))
+        self.disability.setObjectName("filterDisability")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("peopleCount")
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("newPerson")
+
+        self.model = PeopleModel(services.people, self)
+        self.table = QTableView()
+        self.table.setObjectName("peopleTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        # Rows all have the same height: the view then never asks every row for its size.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+        self.panel = PersonPanel(services, undo_stack)
+        self.panel.changed.connect(self._person_changed)
+
+        filters = QHBoxLayout()
+        for w in (self.commune, self.sex, self.action, self.disability):
+            filters.addWidget(w)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        left = QWidget()
+        lay = QVBoxLayout(left)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(top)
+        lay.addLayout(filters)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.count_label)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.panel)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        outer = QVBoxLayout(self)
+        outer.addWidget(split)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(self.SEARCH_DELAY_MS)
+        self.timer.timeout.connect(self.run_query)
+        self.search.textChanged.connect(lambda _t: self.timer.start())
+        for combo in (self.commune, self.sex, self.action, self.disability):
+            combo.currentIndexChanged.connect(lambda _i: self.run_query())
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.new_button.clicked.connect(self.panel.new)
+
+        self.act_new = QAction(self)
+        self.act_new.setShortcut(QKeySequence.StandardKey.New)
+        self.act_new.triggered.connect(self.panel.new)
+        self.act_save = QAction(self)
+        self.act_save.setShortcut(QKeySequence.StandardKey.Save)
+        self.act_save.triggered.connect(self.panel.save)
+        self.act_find = QAction(self)
+        self.act_find.setShortcut(QKeySequence.StandardKey.Find)
+        self.act_find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        for act in (self.act_new, self.act_save, self.act_find):
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(act)
+        hide_for_viewer(services, self.new_button)
+        QWidget.setTabOrder(self.search, self.new_button)
+        QWidget.setTabOrder(self.new_button, self.commune)
+        QWidget.setTabOrder(self.commune, self.sex)
+        QWidget.setTabOrder(self.sex, self.action)
+        QWidget.setTabOrder(self.action, self.disability)
+        QWidget.setTabOrder(self.disability, self.table)
+
+        self._fill_actions()
+        self.retranslate()
+        self.run_query()
+
+    def _fill_actions(self) -> None:
+        self.action.set_choices([(a["id"], f"{a['plan_year']} · {a['code']}") for a in self.panel.actions])
+
+    # ------------------------------------------------------------------ list
+
+    def filters(self) -> dict[str, Any]:
+        dis = self.disability.code()
+        return {"commune": self.commune.code() or None, "sex": self.sex.code() or None,
+                "action_id": self.action.code() or None,
+                "disability": None if not dis else dis == "yes"}
+
+    def run_query(self) -> None:
+        self.timer.stop()
+        started = time.perf_counter()
+        self.model.set_query(self.search.text(), **self.filters())
+        self.last_query_ms = (time.perf_counter() - started) * 1000
+        self._show_count()
+        if self.panel.person_id:
+            row = self.model.row_of(self.panel.person_id)
+            if row >= 0:
+                self.table.selectionModel().blockSignals(True)
+                self.table.selectRow(row)
+                self.table.selectionModel().blockSignals(False)
+
+    def _show_count(self) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(ngettext("{n} beneficiary", "{n} beneficiaries", n).format(n=format_number(n)))
+
+    def _row_changed(self, current, _previous) -> None:
+        if current.isValid():
+            self.panel.load(self.model.id_at(current.row()))
+
+    def _person_changed(self, person_id: str) -> None:
+        self.run_query()
+        if person_id:
+            self.panel.load(person_id)
+
+    # ------------------------------------------------------------------ main-window hooks
+
+    def open_record(self, entity: str, row_id: str) -> None:
+        if entity == "person" and row_id:
+            self.panel.load(row_id)
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(_("Search by name, in Latin or Arabic script… (Ctrl+F)"))
+        self.new_button.setText(_("New beneficiary"))
+        for combo in (self.commune, self.sex, self.action, self.disability):
+            combo.retranslate()
+        self.model.retranslate()
+        self.panel.retranslate()
+        self._show_count()
