@@ -49,6 +49,7 @@ Pages also refresh on ``undo_stack.indexChanged`` when what they show may have c
 
 ``ChoiceCombo(choices: dict[code, msgid], empty=None)`` — a combo of codes shown translated;
 ``.code()``, ``.set_code(code)``, ``.retranslate()``. ``DateField`` — ``.text()``/``.setText()`` ISO.
+``CheckList`` — checkable short list: ``set_items([(key, label)])``, ``checked()``, ``set_checked(keys)``.
 
 ``labels`` (ui.common.labels) — ``axis_name(axis)``, ``commune_name(commune)`` in the UI language
 (falls back to French); ``money(minor, currency)`` via Babel.
@@ -60,9 +61,9 @@ from __future__ import annotations
 
 from ui.common import dialogs
 from ui.common.commands import ServiceCommand, execute
-from ui.common.forms import ChoiceCombo, DateField, Form, report_error
+from ui.common.forms import CheckList, ChoiceCombo, DateField, Form, report_error
 from ui.common.labels import axis_name, can_edit, commune_name, hide_for_viewer, money
 from ui.common.worker import ProgressPanel, Task
 
-__all__ = ["ChoiceCombo", "DateField", "Form", "ProgressPanel", "ServiceCommand", "Task", "axis_name",
+__all__ = ["CheckList", "ChoiceCombo", "DateField", "Form", "ProgressPanel", "ServiceCommand", "Task", "axis_name",
            "can_edit", "commune_name", "dialogs", "execute", "hide_for_viewer", "money", "report_error"]

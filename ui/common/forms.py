@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
     QPlainTextEdit,
     QSpinBox,
@@ -70,6 +72,35 @@ class ChoiceCombo(QComboBox):
                     self.setItemText(i, _(label))
 
 
+class CheckList(QListWidget):
+    """A short list of checkable items (partners, themes): ``checked()`` gives their keys."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMaximumHeight(110)
+
+    def set_items(self, items: list[tuple[str, str]]) -> None:
+        keep = set(self.checked())
+        self.clear()
+        for key, label in items:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if key in keep else Qt.CheckState.Unchecked)
+            self.addItem(item)
+
+    def checked(self) -> list[str]:
+        return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())
+                if self.item(i).checkState() == Qt.CheckState.Checked]
+
+    def set_checked(self, keys: list[str] | None) -> None:
+        wanted = set(keys or [])
+        for i in range(self.count()):
+            item = self.item(i)
+            key = item.data(Qt.ItemDataRole.UserRole)
+            item.setCheckState(Qt.CheckState.Checked if key in wanted else Qt.CheckState.Unchecked)
+
+
 class DateField(QWidget):
     """A date typed as YYYY-MM-DD (or DD/MM/YYYY), or picked from a calendar; empty allowed."""
 
@@ -81,7 +112,8 @@ class DateField(QWidget):
         self.edit.setPlaceholderText("YYYY-MM-DD")
         self.edit.textChanged.connect(self.textChanged)
         self.button = QToolButton()
-        self.button.setText("📅")
+        self.button.setText("…")
+        self.button.setObjectName("pickDate")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.button)
@@ -115,6 +147,8 @@ class DateField(QWidget):
 
 
 def _read(widget: QWidget) -> Any:
+    if isinstance(widget, CheckList):
+        return widget.checked()
     if isinstance(widget, ChoiceCombo):
         return widget.code()
     if isinstance(widget, DateField | QLineEdit):
@@ -131,12 +165,15 @@ def _read(widget: QWidget) -> Any:
 
 
 def _write(widget: QWidget, value: Any) -> None:
-    if isinstance(widget, ChoiceCombo):
+    if isinstance(widget, CheckList):
+        widget.set_checked(value or [])
+    elif isinstance(widget, ChoiceCombo):
         widget.set_code(value)
     elif isinstance(widget, DateField):
         widget.setText(value)
     elif isinstance(widget, QLineEdit):
         widget.setText("" if value is None else str(value))
+        widget.setCursorPosition(0)
     elif isinstance(widget, QPlainTextEdit):
         widget.setPlainText(value or "")
     elif isinstance(widget, QCheckBox):
@@ -208,7 +245,7 @@ class Form(QWidget):
     def clear(self) -> None:
         self.clear_errors()
         for w in self.fields.values():
-            _write(w, "" if not isinstance(w, QCheckBox | QSpinBox) else 0)
+            _write(w, 0 if isinstance(w, QCheckBox | QSpinBox) else ([] if isinstance(w, CheckList) else ""))
 
     def clear_errors(self) -> None:
         for label in self._errors.values():
@@ -234,6 +271,12 @@ class Form(QWidget):
             elif isinstance(w, DateField):
                 w.edit.setReadOnly(read_only)
                 w.button.setEnabled(not read_only)
+            elif isinstance(w, CheckList):
+                for i in range(w.count()):
+                    item = w.item(i)
+                    flags = item.flags()
+                    item.setFlags(flags & ~Qt.ItemFlag.ItemIsUserCheckable if read_only
+                                  else flags | Qt.ItemFlag.ItemIsUserCheckable)
             else:
                 w.setEnabled(not read_only)
 

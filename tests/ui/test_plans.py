@@ -1,0 +1,111 @@
+"""Plans and actions: type an action, see it listed, a bad date refused next to its field, undo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableView
+
+from coopdesk.errors import ValidationError
+from coopdesk.services.base import Actor
+
+
+def _open_plans(window):
+    window.nav.setCurrentRow(2)
+    return window.pages["plans"]
+
+
+def _type_action(qtbot, page, code, title, start, end):
+    editor = page.editor
+    qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(editor.form.widget("code"), code)
+    qtbot.keyClicks(editor.form.widget("title"), title)
+    qtbot.keyClicks(editor.form.widget("start").edit, start)
+    qtbot.keyClicks(editor.form.widget("end").edit, end)
+    qtbot.keyClicks(editor.budget, "1500")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+
+def _codes(page):
+    return [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+
+
+def test_create_an_action_by_typing_then_undo_it(window, qtbot, qtmodeltester):
+    page = _open_plans(window)
+    qtmodeltester.check(page.model)
+    before = page.svc.plans.count_actions()
+    _type_action(qtbot, page, "5.1.1", "Ateliers numeriques pour les jeunes filles", "2026-04-01", "2026-06-30")
+    assert "5.1.1" in _codes(page)
+    row = _codes(page).index("5.1.1")
+    assert page.model.index(row, 1).data() == "Ateliers numeriques pour les jeunes filles"
+    assert page.model.index(row, 5).data() == "1\u202f500,00\xa0€"
+    assert page.svc.plans.count_actions() == before + 1
+    qtmodeltester.check(page.model)
+
+    window.act_undo.trigger()
+    assert "5.1.1" not in _codes(page)
+    assert page.svc.plans.count_actions() == before
+    window.act_redo.trigger()
+    assert "5.1.1" in _codes(page)
+
+
+def test_end_before_start_is_refused_next_to_the_end_field(window, qtbot):
+    page = _open_plans(window)
+    before = page.svc.plans.count_actions()
+    _type_action(qtbot, page, "5.1.2", "Dates inversees", "2026-06-30", "2026-04-01")
+    error = page.editor.findChild(QLabel, "error_end")
+    assert error.isVisible()
+    expected = ValidationError("end_before_start", field="end", start="2026-06-30", end="2026-04-01").message("fr")
+    assert error.text() == expected
+    assert page.svc.plans.count_actions() == before
+    assert "5.1.2" not in _codes(page)
+    assert window.undo_stack.count() == 0
+
+
+def test_filters_by_axis_commune_and_status(window, qtbot):
+    page = _open_plans(window)
+    all_codes = _codes(page)
+    axis = page.findChild(QComboBox, "filterAxis")
+    axis.setCurrentIndex(axis.findData("IV"))
+    assert _codes(page) and all(c.startswith("4.") for c in _codes(page))
+    commune = page.findChild(QComboBox, "filterCommune")
+    commune.setCurrentIndex(commune.findData("TIZ"))
+    assert _codes(page) == ["4.1.1"]
+    axis.setCurrentIndex(0)
+    commune.setCurrentIndex(0)
+    assert _codes(page) == all_codes
+    assert page.timeline.actions  # the provisional calendar has bars
+
+
+def test_indicator_with_targets_per_commune(window, qtbot, qtmodeltester):
+    page = _open_plans(window)
+    page.select_action(next(r["id"] for r in page.model.rows if r["code"] == "4.1.1"))
+    editor = page.editor
+    editor.setCurrentIndex(1)
+    qtmodeltester.check(editor.indicators)
+    n = editor.indicators.rowCount()
+    qtbot.keyClicks(editor.ind_form.widget("code"), "4.1.1-b")
+    qtbot.keyClicks(editor.ind_form.widget("name"), "Filles inscrites en club")
+    editor.target_tiz.setValue(40)
+    editor.target_vlg.setValue(20)
+    qtbot.mouseClick(editor.add_indicator_button, Qt.MouseButton.LeftButton)
+    assert editor.indicators.rowCount() == n + 1
+    row = [editor.indicators.index(r, 0).data() for r in range(n + 1)].index("4.1.1-b")
+    assert editor.indicators.index(row, 3).data() == "40"
+    assert editor.indicators.index(row, 5).data() == "60"
+
+
+def test_a_viewer_sees_no_edit_button(qtbot, demo, settings):
+    from ui.main_window import MainWindow
+
+    viewer = demo.as_user(Actor("lecteur", "viewer", False))
+    w = MainWindow(viewer, settings=settings)
+    qtbot.addWidget(w)
+    w.show()
+    w.nav.setCurrentRow(2)
+    page = w.pages["plans"]
+    for name in ("newAction", "saveAction", "deleteAction", "newPlan", "nextStep", "addIndicator"):
+        button = page.findChild(QPushButton, name)
+        assert button is not None and not button.isVisible(), name
+    assert page.editor.form.widget("code").isReadOnly()
+    assert page.findChild(QTableView, "actionTable").model().rowCount() > 0
+    assert isinstance(page.editor.form.widget("title"), QLineEdit)
