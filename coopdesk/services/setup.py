@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from coopdesk.db.models import Axis, Commune, Convention, Node, Organisation, User
 from coopdesk.domain import reference
-from coopdesk.errors import CoopError
+from coopdesk.errors import CoopError, PermissionDenied, register_messages
+from coopdesk.i18n import N_
 from coopdesk.services.base import Context, setting, set_setting
 
 SITE_CODE = re.compile(r"^[A-Z0-9]{2,8}$")
@@ -120,3 +121,90 @@ class SetupService:
         with self.ctx.uow() as s:
             rows = s.scalars(select(Node).order_by(Node.code)).all()
             return [{"id": n.id, "code": n.code, "name": n.name, "commune_id": n.commune_id} for n in rows]
+
+    # ------------------------------------------------------------------ backups (Settings)
+
+    def _db_path(self):
+        path = self.ctx.db.path
+        if path is None:
+            raise CoopError("backup_not_sqlite")
+        return path
+
+    def backup_now(self) -> dict[str, Any]:
+        """A consistent copy of the database in ``backups/`` beside it."""
+        from coopdesk.db.engine import backup_sqlite
+
+        if not self.ctx.actor.can_edit:
+            raise PermissionDenied(self.ctx.actor.role)
+        target = backup_sqlite(self._db_path(), reason="manual")
+        return _backup_info(target)
+
+    def list_backups(self) -> list[dict[str, Any]]:
+        """Backups beside the database, newest first."""
+        folder = self._db_path().parent / "backups"
+        if not folder.is_dir():
+            return []
+        files = [p for p in folder.iterdir() if p.is_file() and p.suffix in (".db", ".sqlite", ".sqlite3")]
+        return [_backup_info(p) for p in sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)]
+
+    def restore_backup(self, path: str) -> dict[str, Any]:
+        """Replace the database with a backup, after checking it and backing up the current one.
+
+        Returns ``{"restored": info, "safety_backup": info}``. An administrator only.
+        """
+        import sqlite3
+        from pathlib import Path
+
+        from coopdesk.db.engine import SQLITE_MAGIC, backup_sqlite, known_revisions
+
+        if self.ctx.actor.role != "admin":
+            raise PermissionDenied(self.ctx.actor.role)
+        src = Path(path)
+        current = self._db_path()
+        if not src.is_file():
+            raise CoopError("not_found", entity="file", id=str(path))
+        with src.open("rb") as fh:
+            if fh.read(16) != SQLITE_MAGIC:
+                raise CoopError("backup_invalid", path=src.name)
+        try:
+            conn = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+            try:
+                if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                    raise CoopError("backup_invalid", path=src.name)
+                revs = [r for (r,) in conn.execute("SELECT version_num FROM alembic_version")]
+                node = conn.execute("SELECT value FROM local_setting WHERE key='node_code'").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise CoopError("backup_invalid", path=src.name) from exc
+        if not revs or any(r not in known_revisions() for r in revs):
+            raise CoopError("backup_invalid", path=src.name)
+        this_node = self.ctx.node()[1]
+        if node is None or (this_node and node[0] != this_node):
+            raise CoopError("backup_other_site", path=src.name, site=node[0] if node else "?", me=this_node)
+        safety = backup_sqlite(current, reason="before-restore")
+        self.ctx.db.engine.dispose()
+        s_conn, d_conn = sqlite3.connect(str(src)), sqlite3.connect(str(current))
+        try:
+            s_conn.backup(d_conn)
+        finally:
+            s_conn.close()
+            d_conn.close()
+        self.ctx.db.engine.dispose()
+        self.ctx.forget_node()
+        return {"restored": _backup_info(src), "safety_backup": _backup_info(safety)}
+
+
+def _backup_info(path) -> dict[str, Any]:
+    import datetime as dt
+
+    st = path.stat()
+    return {"path": str(path), "name": path.name, "size": st.st_size,
+            "modified": dt.datetime.fromtimestamp(st.st_mtime)}
+
+
+register_messages({
+    "backup_not_sqlite": N_("Backups from the app are for a database file; back up a server database with its own tools."),
+    "backup_invalid": N_("The file {path} is not a valid CoopDesk backup: nothing was restored."),
+    "backup_other_site": N_("The backup {path} belongs to site {site}, not to this site ({me}): nothing was restored."),
+})

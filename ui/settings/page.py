@@ -1,0 +1,279 @@
+"""The settings page. The language switches at run time through the main window."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.domain import constants as C
+from coopdesk.errors import CoopError
+from coopdesk.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language, format_datetime, format_number
+from ui.common import ChoiceCombo, Form, ProgressPanel, Task, commune_name, dialogs, report_error
+from ui.models import Column, RecordsModel
+
+USER_COLUMNS = [
+    Column(N_("User name"), lambda r: r["username"]),
+    Column(N_("Full name"), lambda r: r.get("full_name") or ""),
+    Column(N_("Role"), lambda r: _(C.USER_ROLES.get(r["role"], r["role"]))),
+    Column(N_("Sees health data"), lambda r: _("Yes") if r.get("can_see_health") else _("No")),
+]
+
+BACKUP_COLUMNS = [
+    Column(N_("Backup"), lambda r: r["name"]),
+    Column(N_("Date"), lambda r: format_datetime(r["modified"], "short")),
+    Column(N_("Size (KB)"), lambda r: format_number(round(r["size"] / 1024)), Qt.AlignmentFlag.AlignRight),
+]
+
+
+def _table(model: RecordsModel, name: str, stretch: int) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+class SettingsPage(QWidget):
+    def __init__(self, services, undo_stack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.svc = services
+        self.undo_stack = undo_stack
+        self.is_admin = services.actor.role == "admin"
+        self.task: Task | None = None
+
+        # this node
+        self.box_site = QGroupBox()
+        self.site_form = QFormLayout(self.box_site)
+        self.site_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        for key in ("node", "commune", "country", "currency", "timezone", "user"):
+            caption, value = QLabel(), QLabel()
+            value.setObjectName(f"site_{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.site_form.addRow(caption, value)
+            self.site_labels[key] = (caption, value)
+
+        # language
+        self.box_lang = QGroupBox()
+        self.language = ChoiceCombo([(code, LANGUAGE_NAMES[code]) for code in LANGUAGES], translate=False)
+        self.language.setObjectName("languageCombo")
+        self.language.set_code(current_language())
+        self.language.currentIndexChanged.connect(self._language_chosen)
+        self.lang_hint = QLabel()
+        self.lang_hint.setWordWrap(True)
+        v = QVBoxLayout(self.box_lang)
+        v.addWidget(self.language)
+        v.addWidget(self.lang_hint)
+
+        # users and roles (administrators)
+        self.box_users = QGroupBox()
+        self.users = RecordsModel(USER_COLUMNS, parent=self)
+        self.user_view = _table(self.users, "userTable", 1)
+        self.user_form = Form()
+        self.user_form.add("username", N_("User name"), QLineEdit())
+        self.user_form.add("full_name", N_("Full name"), QLineEdit())
+        self.user_form.add("role", N_("Role"), ChoiceCombo(C.USER_ROLES))
+        self.add_user_button = QPushButton()
+        self.add_user_button.setObjectName("addUser")
+        self.add_user_button.clicked.connect(self.add_user)
+        self.set_role_button = QPushButton()
+        self.set_role_button.setObjectName("setRole")
+        self.set_role_button.clicked.connect(self.set_role)
+        row = QHBoxLayout()
+        row.addWidget(self.set_role_button)
+        row.addStretch(1)
+        row.addWidget(self.add_user_button)
+        v = QVBoxLayout(self.box_users)
+        v.addWidget(self.user_view)
+        v.addWidget(self.user_form)
+        v.addLayout(row)
+        self.box_users.setVisible(self.is_admin)
+
+        # backups
+        self.box_backup = QGroupBox()
+        self.backups = RecordsModel(BACKUP_COLUMNS, parent=self)
+        self.backup_view = _table(self.backups, "backupTable", 0)
+        self.backup_button = QPushButton()
+        self.backup_button.setObjectName("backupNow")
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button = QPushButton()
+        self.restore_button.setObjectName("restoreBackup")
+        self.restore_button.clicked.connect(self.restore)
+        self.progress = ProgressPanel()
+        self.backup_status = QLabel()
+        self.backup_status.setObjectName("backupStatus")
+        self.backup_status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_button)
+        row.addWidget(self.restore_button)
+        row.addStretch(1)
+        v = QVBoxLayout(self.box_backup)
+        v.addWidget(self.backup_view)
+        v.addLayout(row)
+        v.addWidget(self.progress)
+        v.addWidget(self.backup_status)
+        self.backup_button.setVisible(services.actor.can_edit)
+        self.restore_button.setVisible(self.is_admin)
+
+        grid = QGridLayout(self)
+        grid.addWidget(self.box_site, 0, 0)
+        grid.addWidget(self.box_lang, 1, 0)
+        grid.addWidget(self.box_backup, 2, 0)
+        grid.addWidget(self.box_users, 0, 1, 3, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(2, 1)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ language
+
+    def _language_chosen(self, *_args: Any) -> None:
+        code = self.language.code()
+        window = self.window()
+        if code and code != current_language() and hasattr(window, "set_language"):
+            window.set_language(code)
+
+    # ------------------------------------------------------------------ users
+
+    def refresh_users(self) -> None:
+        if self.is_admin:
+            self.users.set_rows(self.svc.users.users())
+
+    def add_user(self) -> None:
+        v = self.user_form.values()
+        try:
+            self.svc.users.create_user(v["username"], role=v["role"] or "editor", full_name=v["full_name"])
+        except CoopError as exc:
+            report_error(self, exc, self.user_form)
+            return
+        self.user_form.clear()
+        self.refresh_users()
+
+    def set_role(self) -> None:
+        idx = self.user_view.currentIndex()
+        if not idx.isValid():
+            return
+        user = self.users.row_dict(idx.row())
+        role = self.user_form.widget("role").code()
+        try:
+            self.svc.users.set_role(user["id"], role)
+        except CoopError as exc:
+            report_error(self, exc, self.user_form)
+            return
+        self.refresh_users()
+
+    # ------------------------------------------------------------------ backups
+
+    def refresh_backups(self) -> None:
+        try:
+            self.backups.set_rows(self.svc.setup.list_backups())
+        except CoopError as exc:
+            self.backup_status.setText(exc.message())
+            self.backup_button.setEnabled(False)
+            self.restore_button.setEnabled(False)
+
+    def backup_now(self) -> None:
+        setup = self.svc.setup
+
+        def work(progress, _cancelled):
+            progress(10, _("Backing up…"))
+            return setup.backup_now()
+
+        self.task = Task(work)
+        self.progress.watch(self.task)
+        self.backup_button.setEnabled(False)
+        self.task.signals.finished.connect(self._backup_done)
+        self.task.signals.failed.connect(self._backup_failed)
+        self.task.start()
+
+    def _backup_done(self, info: dict[str, Any]) -> None:
+        self.backup_button.setEnabled(True)
+        self.backup_status.setText(_("Backup made: {name}").format(name=info["name"]))
+        self.refresh_backups()
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self.backup_button.setEnabled(True)
+        if isinstance(exc, CoopError):
+            report_error(self, exc)
+        else:
+            dialogs.warn(self, _("The backup failed: {error}").format(error=str(exc)))
+
+    def restore(self) -> None:
+        idx = self.backup_view.currentIndex()
+        if not idx.isValid():
+            dialogs.warn(self, _("Choose a backup in the list first."))
+            return
+        info = self.backups.row_dict(idx.row())
+        if not dialogs.confirm(self, _("Replace the current data with the backup {name}? A backup of the "
+                                       "current data is made first.").format(name=info["name"])):
+            return
+        try:
+            out = self.svc.setup.restore_backup(info["path"])
+        except CoopError as exc:
+            report_error(self, exc)
+            return
+        self.undo_stack.clear()  # the commands refer to data that no longer exists
+        self.backup_status.setText(_("Restored {name}; the previous data was saved as {safety}.").format(
+            name=out["restored"]["name"], safety=out["safety_backup"]["name"]))
+        window = self.window()
+        if hasattr(window, "retranslate"):
+            window.retranslate()  # every page reloads what it shows
+        self.refresh_backups()
+
+    # ------------------------------------------------------------------ texts
+
+    def refresh_site(self) -> None:
+        site = self.svc.setup.site()
+        commune = next((c for c in self.svc.setup.communes() if c["id"] == site["commune_id"]), {})
+        values = {"node": f"{site['node_code']} — {site['node_name']}",
+                  "commune": commune_name(commune) if commune else site["commune_name"],
+                  "country": site["country"], "currency": site["currency"], "timezone": site["timezone"],
+                  "user": f"{self.svc.actor.username} ({_(C.USER_ROLES.get(self.svc.actor.role, ''))})"}
+        for key, (_caption, label) in self.site_labels.items():
+            label.setText(values[key])
+
+    def retranslate(self) -> None:
+        captions = {"node": N_("This node"), "commune": N_("Commune"), "country": N_("Country"),
+                    "currency": N_("Currency"), "timezone": N_("Time zone"), "user": N_("Signed in as")}
+        for key, (caption, _label) in self.site_labels.items():
+            caption.setText(_(captions[key]))
+        self.box_site.setTitle(_("This site"))
+        self.box_lang.setTitle(_("Language of the interface"))
+        self.lang_hint.setText(_("The change applies at once, without restarting."))
+        self.box_users.setTitle(_("Users and roles"))
+        self.box_backup.setTitle(_("Backups"))
+        self.add_user_button.setText(_("Add user"))
+        self.set_role_button.setText(_("Give the selected user this role"))
+        self.backup_button.setText(_("Back up now"))
+        self.restore_button.setText(_("Restore the selected backup"))
+        self.progress.retranslate()
+        self.user_form.retranslate()
+        self.users.retranslate()
+        self.backups.retranslate()
+        self.language.blockSignals(True)
+        self.language.set_code(current_language())
+        self.language.blockSignals(False)
+        self.refresh_site()
+        self.refresh_users()
+        self.refresh_backups()
+
+    def open_record(self, entity: str, row_id: str) -> None:
+        self.retranslate()
