@@ -198,6 +198,22 @@ class CommitteeService:
                 row.value = value
         return self.decision(decision_id)
 
+    def delete_decision(self, decision_id: str) -> dict[str, Any]:
+        """Remove a decision and its votes (the inverse of ``add_decision``, for undo)."""
+        self._check_not_frozen(DECISION.read(self.ctx, decision_id)["meeting_id"])
+        with self.ctx.uow(write=True) as s:
+            for v in s.scalars(select(Vote).where(Vote.decision_id == decision_id)):
+                s.delete(v)
+        return DECISION.delete(self.ctx, decision_id)
+
+    def delete_agenda_item(self, item_id: str) -> dict[str, Any]:
+        """Remove an agenda item; decisions taken under it stay, unlinked (inverse of ``add_agenda_item``)."""
+        self._check_not_frozen(AGENDA.read(self.ctx, item_id)["meeting_id"])
+        with self.ctx.uow(write=True) as s:
+            for d in s.scalars(select(Decision).where(Decision.agenda_item_id == item_id)):
+                d.agenda_item_id = None
+        return AGENDA.delete(self.ctx, item_id)
+
     def clear_vote(self, decision_id: str, attendee_id: str) -> dict[str, Any]:
         """Remove one member's vote (the inverse of a first vote, for undo)."""
         self._check_not_frozen(DECISION.read(self.ctx, decision_id)["meeting_id"])
