@@ -91,6 +91,7 @@ class PeoplePage(QWidget):
         split.addWidget(self.panel)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([700, 420])  # the list keeps its names readable at 1366 px, also in Arabic
         outer = QVBoxLayout(self)
         outer.addWidget(split)
 
