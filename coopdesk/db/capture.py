@@ -2,9 +2,11 @@
 
 It hooks the session's ``before_flush``, so no service can forget it: whatever writes through the
 ORM is seen by the audit trail and by sync. The session's ``info`` carries who is writing
-(``username``), which node (``node_id``, ``node_code``) and the clock (``clock``, a callable
-returning a sortable hybrid-logical timestamp). Sync applies remote changes with
-``info["capture"] = False`` and writes its own change rows.
+(``username``), which node (``node_id``, ``node_code``) and the clock (``clock``, this node's
+:class:`coopdesk.sync.hlc.HLC`). Field values and their stamps go to the sync state
+(:mod:`coopdesk.sync.state`); each edit is stamped after the value it replaces, and the clock's
+last stamp is kept in ``local_setting`` so it survives a restart. Sync applies remote changes with
+``info["capture"] = False`` and merges them itself.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from coopdesk.db.models import AuditEntry, Change, User
+from coopdesk.db.models import AuditEntry, User
 
 DELETED = "__deleted__"
 # Fields that are never written into the audit trail.
@@ -25,7 +27,7 @@ SECRET_FIELDS = {"password_hash"}
 
 def to_json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return value.isoformat(timespec="seconds")
+        return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bytes):
@@ -57,14 +59,21 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
     node_id = info.get("node_id", "")
     clock = info.get("clock")
     entries: list[Any] = []
+    writes: list[Any] = []
+    from coopdesk.sync.state import LocalWrite
 
     def changes_for(obj: Any, fields: dict[str, Any]) -> None:
         if clock is None or not getattr(type(obj), "__synced__", False):
             return
-        stamp = clock()
-        for name, value in fields.items():
-            entries.append(Change(hlc=stamp, node_id=node_id, entity=type(obj).__tablename__,
-                                  row_id=obj.id, field=name, value=json.dumps(value, ensure_ascii=False)))
+        if fields.get(DELETED):
+            writes.append(LocalWrite(type(obj).__tablename__, obj.id, {}, delete=True))
+        else:
+            writes.append(LocalWrite(type(obj).__tablename__, obj.id, fields))
+
+    for obj in list(session.new):
+        _fill_defaults(obj)
+    for obj in list(session.new) + list(session.dirty):
+        _derive(obj)
 
     for obj in list(session.new):
         if not _audited(obj):
@@ -109,6 +118,32 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
 
     for entry in entries:
         session.add(entry)
+    if writes:
+        from coopdesk.sync.state import local_writes
+
+        conn = session.connection()
+        local_writes(conn, node_code, clock, writes)
+        conn.exec_driver_sql("INSERT OR REPLACE INTO local_setting (key, value) VALUES ('sync_hlc', ?)",
+                             (clock.last.encode(),))
+
+
+def _fill_defaults(obj: Any) -> None:
+    """Scalar column defaults set now, so the recorded change holds the value the row gets."""
+    if not getattr(type(obj), "__synced__", False):
+        return
+    for attr in inspect(obj).mapper.column_attrs:
+        col = attr.columns[0]
+        if getattr(obj, attr.key) is None and col.default is not None and not callable(col.default.arg) \
+                and not getattr(col.default, "is_sequence", False):
+            setattr(obj, attr.key, col.default.arg)
+
+
+def _derive(obj: Any) -> None:
+    """Fields computed from others, so a partner that does not receive the source still has them."""
+    if hasattr(obj, "birth_year") and hasattr(obj, "birth_date"):
+        year = obj.birth_date.year if isinstance(obj.birth_date, dt.date) else None
+        if obj.birth_year != year:
+            obj.birth_year = year
 
 
 def install(session_factory) -> None:

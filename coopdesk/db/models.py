@@ -243,6 +243,8 @@ class Person(Synced, Base):
     search_key: Mapped[str] = mapped_column(String(400), default="", index=True)
     sex: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    # Kept equal to birth_date's year by change capture: what a partner commune receives instead.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
     commune_id: Mapped[str] = fk("commune.id")
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(120), default="")

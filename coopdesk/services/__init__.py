@@ -46,6 +46,24 @@ class Services:
         self.users = UserService(ctx)
         self.audit = AuditService(ctx)
         self.attachments = AttachmentService(ctx)
+        from coopdesk.sync.service import SyncService
+
+        self.sync = SyncService(ctx)
+        self._build_people(ctx)
+
+    def _build_people(self, ctx: Context) -> None:
+        from coopdesk.people.auth import AuthService
+        from coopdesk.people.dedup import DedupService, install_key_maintenance
+        from coopdesk.people.exports import ExportService
+        from coopdesk.people.imports import ImportService
+        from coopdesk.people.privacy import PrivacyService
+
+        install_key_maintenance()
+        self.dedup = DedupService(ctx)
+        self.imports = ImportService(ctx)
+        self.exports = ExportService(ctx)
+        self.privacy = PrivacyService(ctx)
+        self.auth = AuthService(ctx)
 
     @property
     def actor(self) -> Actor:

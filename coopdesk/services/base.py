@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -38,27 +36,8 @@ class Actor:
 SYSTEM = Actor("system", "admin", True)
 
 
-class Clock:
-    """Hybrid logical clock of this node: sortable text stamps ``wall_ms-counter-node``."""
-
-    def __init__(self, node: str = "") -> None:
-        self.node = node
-        self._last_wall = 0
-        self._counter = 0
-        self._lock = threading.Lock()
-
-    def __call__(self) -> str:
-        with self._lock:
-            wall = time.time_ns() // 1_000_000
-            if wall > self._last_wall:
-                self._last_wall, self._counter = wall, 0
-            else:
-                self._counter += 1
-            return f"{self._last_wall:015d}-{self._counter:06d}-{self.node}"
-
-
 class Context:
-    """A database, the actor and this node's clock: what a service needs to work."""
+    """A database, the actor and this node's hybrid logical clock: what a service needs to work."""
 
     def __init__(self, db: Database, actor: Actor = SYSTEM) -> None:
         self.db = db
@@ -66,7 +45,7 @@ class Context:
         self._factory = sessionmaker(bind=db.engine, expire_on_commit=False, future=True)
         capture.install(self._factory)
         self._node: tuple[str, str] | None = None
-        self.clock = Clock()
+        self._shared: dict[str, Any] = {}
 
     def with_actor(self, actor: Actor) -> Context:
         other = Context.__new__(Context)
@@ -79,10 +58,23 @@ class Context:
         if self._node is None or not self._node[0]:
             with self._factory() as s:
                 rows = dict(s.execute(select(LocalSetting.key, LocalSetting.value).where(
-                    LocalSetting.key.in_(("node_id", "node_code")))).all())
+                    LocalSetting.key.in_(("node_id", "node_code", "sync_hlc")))).all())
             self._node = (rows.get("node_id", ""), rows.get("node_code", ""))
-            self.clock.node = self._node[1]
+            if self._node[1] and self._shared.get("clock") is None:
+                from coopdesk.sync.hlc import HLC, Timestamp
+
+                last = None
+                if rows.get("sync_hlc"):
+                    ts = Timestamp.decode(rows["sync_hlc"])
+                    last = Timestamp(ts.wall, ts.counter, self._node[1])
+                self._shared["clock"] = HLC(self._node[1], last=last)
         return self._node
+
+    @property
+    def clock(self) -> Any:
+        """This node's hybrid logical clock (one per database in a process, shared by all actors)."""
+        self.node()
+        return self._shared.get("clock")
 
     def forget_node(self) -> None:
         self._node = None

@@ -98,10 +98,99 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('import_mapping',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('mapping', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('kind', 'name')
+    )
     op.create_table('local_setting',
     sa.Column('key', sa.String(length=60), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('key')
+    )
+    op.create_table('sharing_policy',
+    sa.Column('entity', sa.String(length=40), nullable=False),
+    sa.Column('field', sa.String(length=60), nullable=False),
+    sa.Column('travels', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('sync_blob_sent',
+    sa.Column('partner', sa.String(length=16), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('partner', 'sha256')
+    )
+    op.create_table('sync_bundle',
+    sa.Column('bundle_id', sa.String(length=32), nullable=False),
+    sa.Column('direction', sa.String(length=3), nullable=False),
+    sa.Column('partner', sa.String(length=16), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('full', sa.Boolean(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('bundle_id')
+    )
+    op.create_table('sync_conflict',
+    sa.Column('entity', sa.String(length=40), nullable=False),
+    sa.Column('row_id', sa.String(length=36), nullable=False),
+    sa.Column('field', sa.String(length=60), nullable=False),
+    sa.Column('hlc', sa.String(length=40), nullable=False),
+    sa.Column('origin', sa.String(length=16), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('entity', 'row_id', 'field', 'hlc')
+    )
+    with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sync_conflict_origin'), ['origin'], unique=False)
+
+    op.create_table('sync_partner',
+    sa.Column('node_id', sa.String(length=64), nullable=False),
+    sa.Column('node_code', sa.String(length=16), nullable=False),
+    sa.Column('commune_code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('identity', sa.Text(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=40), nullable=False),
+    sa.Column('trusted_at', sa.DateTime(), nullable=False),
+    sa.Column('acked', sa.Text(), nullable=False),
+    sa.Column('sent', sa.Text(), nullable=False),
+    sa.Column('last_seq_out', sa.Integer(), nullable=False),
+    sa.Column('last_seq_in', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('node_id'),
+    sa.UniqueConstraint('node_code')
+    )
+    op.create_table('sync_prev',
+    sa.Column('entity', sa.String(length=40), nullable=False),
+    sa.Column('row_id', sa.String(length=36), nullable=False),
+    sa.Column('field', sa.String(length=60), nullable=False),
+    sa.Column('hlc', sa.String(length=40), nullable=False),
+    sa.Column('origin', sa.String(length=16), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('entity', 'row_id', 'field', 'hlc')
+    )
+    with op.batch_alter_table('sync_prev', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sync_prev_origin'), ['origin'], unique=False)
+
+    op.create_table('sync_row',
+    sa.Column('entity', sa.String(length=40), nullable=False),
+    sa.Column('row_id', sa.String(length=36), nullable=False),
+    sa.Column('state', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('entity', 'row_id')
+    )
+    op.create_table('sync_touch',
+    sa.Column('origin', sa.String(length=16), nullable=False),
+    sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('entity', sa.String(length=40), nullable=False),
+    sa.Column('row_id', sa.String(length=36), nullable=False),
+    sa.PrimaryKeyConstraint('origin', 'seq')
+    )
+    op.create_table('sync_vector',
+    sa.Column('origin', sa.String(length=16), nullable=False),
+    sa.Column('full', sa.Integer(), nullable=False),
+    sa.Column('shared', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('origin')
     )
     op.create_table('user',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -165,6 +254,7 @@ def upgrade() -> None:
     sa.Column('search_key', sa.String(length=400), nullable=False),
     sa.Column('sex', sa.String(length=1), nullable=False),
     sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('birth_year', sa.Integer(), nullable=True),
     sa.Column('commune_id', sa.String(length=36), nullable=False),
     sa.Column('phone', sa.String(length=40), nullable=False),
     sa.Column('email', sa.String(length=120), nullable=False),
@@ -214,6 +304,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_attendee_commune_id'), ['commune_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendee_meeting_id'), ['meeting_id'], unique=False)
 
+    op.create_table('consent',
+    sa.Column('person_id', sa.String(length=36), nullable=False),
+    sa.Column('purpose', sa.String(length=20), nullable=False),
+    sa.Column('given_on', sa.Date(), nullable=False),
+    sa.Column('scope', sa.String(length=200), nullable=False),
+    sa.Column('collected_by', sa.String(length=120), nullable=False),
+    sa.Column('attachment_id', sa.String(length=36), nullable=True),
+    sa.Column('withdrawn_on', sa.Date(), nullable=True),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['attachment_id'], ['attachment.id'], ),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('person_id', 'purpose')
+    )
+    with op.batch_alter_table('consent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consent_attachment_id'), ['attachment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consent_person_id'), ['person_id'], unique=False)
+
     op.create_table('minutes',
     sa.Column('meeting_id', sa.String(length=36), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -230,6 +338,15 @@ def upgrade() -> None:
     with op.batch_alter_table('minutes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_minutes_meeting_id'), ['meeting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_minutes_scan_attachment_id'), ['scan_attachment_id'], unique=False)
+
+    op.create_table('person_name_key',
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('person_id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('key', 'person_id')
+    )
+    with op.batch_alter_table('person_name_key', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_person_name_key_person_id'), ['person_id'], unique=False)
 
     op.create_table('decision',
     sa.Column('meeting_id', sa.String(length=36), nullable=False),
@@ -625,11 +742,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_decision_agenda_item_id'))
 
     op.drop_table('decision')
+    with op.batch_alter_table('person_name_key', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_name_key_person_id'))
+
+    op.drop_table('person_name_key')
     with op.batch_alter_table('minutes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_minutes_scan_attachment_id'))
         batch_op.drop_index(batch_op.f('ix_minutes_meeting_id'))
 
     op.drop_table('minutes')
+    with op.batch_alter_table('consent', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consent_person_id'))
+        batch_op.drop_index(batch_op.f('ix_consent_attachment_id'))
+
+    op.drop_table('consent')
     with op.batch_alter_table('attendee', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attendee_meeting_id'))
         batch_op.drop_index(batch_op.f('ix_attendee_commune_id'))
@@ -658,7 +784,23 @@ def downgrade() -> None:
 
     op.drop_table('meeting')
     op.drop_table('user')
+    op.drop_table('sync_vector')
+    op.drop_table('sync_touch')
+    op.drop_table('sync_row')
+    with op.batch_alter_table('sync_prev', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sync_prev_origin'))
+
+    op.drop_table('sync_prev')
+    op.drop_table('sync_partner')
+    with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sync_conflict_origin'))
+
+    op.drop_table('sync_conflict')
+    op.drop_table('sync_bundle')
+    op.drop_table('sync_blob_sent')
+    op.drop_table('sharing_policy')
     op.drop_table('local_setting')
+    op.drop_table('import_mapping')
     op.drop_table('convention')
     op.drop_table('commune')
     with op.batch_alter_table('change', schema=None) as batch_op:

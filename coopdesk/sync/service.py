@@ -1,0 +1,643 @@
+"""The sync service: pairing, export and import of bundles, status, conflicts, state hash.
+
+``svc.sync`` in :class:`coopdesk.services.Services`. Every method is one unit of work and returns
+plain data; refusals raise :class:`CoopError` with a ``sync_*`` or ``bundle_*`` code.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import lzma
+import struct
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from coopdesk.db.models import AuditEntry, Blob, LocalSetting, by_tablename, synced_classes
+from coopdesk.errors import CoopError, PermissionDenied, ValidationError, register_messages
+from coopdesk.i18n import N_
+from coopdesk.services.base import Context, set_setting, setting
+from coopdesk.sync import container, keys, policy, state
+from coopdesk.sync.models import SharingPolicy, SyncBundle, SyncPartner
+
+register_messages({
+    "sync_unknown_partner": N_("No paired site with the code {code}: trust its identity file first (keys trust FILE)."),
+    "sync_replayed": N_("Bundle {seq} from {sender} is older than bundle {last}, already applied: it was not imported."),
+    "sync_gap": N_("Bundle {missing} from {sender} is missing: import it first, or ask {sender} for a full bundle (sync export --full)."),
+    "sync_gap_changes": N_("Changes {first} and after from {origin} are missing here: ask {sender} for a full bundle (sync export --full)."),
+    "sync_no_conflict": N_("No open conflict with the identifier {id}."),
+    "sync_trust_self": N_("This identity file is this site's own: send it to the partner, and trust theirs."),
+    "sync_file_unreadable": N_("Cannot read the file {path}."),
+    "sync_cancelled": N_("Cancelled: nothing was written."),
+    "sync_payload_invalid": N_("The sync bundle from {sender} cannot be read by this version of CoopDesk."),
+})
+
+PAYLOAD_MAGIC = b"CDSP1\n"
+Progress = Callable[[str, float], None] | None
+
+
+def schema_version() -> int:
+    from coopdesk.db.engine import head_revision
+
+    return int(head_revision() or 0)
+
+
+def app_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("coopdesk")
+    except Exception:  # noqa: BLE001 - running from a source tree
+        return "0"
+
+
+def _vec(text: str) -> dict[str, dict[str, int]]:
+    obj = json.loads(text or "{}")
+    return {"full": dict(obj.get("full", {})), "shared": dict(obj.get("shared", {}))}
+
+
+def _vmax(*vs: dict[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in vs:
+        for k, n in v.items():
+            out[k] = max(out.get(k, 0), int(n))
+    return out
+
+
+def _say(progress: Progress, stage: str, fraction: float) -> None:
+    if progress is not None:
+        progress(stage, fraction)
+
+
+class _DryRun(Exception):
+    def __init__(self, result: dict[str, Any]) -> None:
+        self.result = result
+
+
+class SyncService:
+    backup = True  # tests with many imports turn it off
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # ------------------------------------------------------------------ identity and pairing
+
+    def _me(self) -> tuple[str, str, str]:
+        """(node id, node code, commune code)."""
+        from coopdesk.db.models import Commune
+
+        with self.ctx.uow() as s:
+            node_id = setting(s, "node_id")
+            if not node_id:
+                raise CoopError("not_initialised")
+            commune = s.get(Commune, setting(s, "commune_id"))
+            return node_id, setting(s, "node_code"), commune.code if commune else ""
+
+    def _keys(self) -> keys.NodeKeys:
+        with self.ctx.uow() as s:
+            blob = setting(s, "sync_keys")
+        if blob:
+            return keys.NodeKeys.from_bytes(base64.b64decode(blob))
+        node_id, code, commune = self._me()
+        k = keys.generate(code, commune, code, node_id=node_id)
+        with self.ctx.uow(write=True) as s:
+            if not setting(s, "sync_keys"):
+                set_setting(s, "sync_keys", base64.b64encode(k.to_bytes()).decode())
+            else:
+                return keys.NodeKeys.from_bytes(base64.b64decode(setting(s, "sync_keys")))
+        return k
+
+    def identity(self) -> dict[str, Any]:
+        k = self._keys()
+        return {"node_code": k.identity.node_code, "commune_code": k.identity.commune_code,
+                "fingerprint": k.identity.fingerprint}
+
+    def export_identity(self, path: str | Path) -> dict[str, Any]:
+        k = self._keys()
+        Path(path).write_bytes(keys.export_identity(k))
+        return {"path": str(path), **self.identity()}
+
+    def trust(self, path: str | Path) -> dict[str, Any]:
+        """Pair with the site whose identity file this is; returns its fingerprint to read aloud."""
+        self._require_admin()
+        ident = keys.parse_identity(_read(path))
+        me = self._keys().identity
+        if ident.node_id == me.node_id:
+            raise CoopError("sync_trust_self")
+        with self.ctx.uow(write=True) as s:
+            for other in s.scalars(select(SyncPartner).where(SyncPartner.node_code == ident.node_code,
+                                                             SyncPartner.node_id != ident.node_id)):
+                s.delete(other)
+            s.flush()
+            row = s.get(SyncPartner, ident.node_id)
+            if row is None:
+                row = SyncPartner(node_id=ident.node_id, acked="{}", sent="{}", last_seq_in=0, last_seq_out=0)
+                s.add(row)
+            row.node_code = ident.node_code
+            row.commune_code = ident.commune_code
+            row.name = ident.name
+            row.identity = _read(path).decode("utf-8")
+            row.fingerprint = ident.fingerprint
+        return {"node_code": ident.node_code, "commune_code": ident.commune_code, "name": ident.name,
+                "fingerprint": ident.fingerprint}
+
+    def partners(self) -> list[dict[str, Any]]:
+        with self.ctx.uow() as s:
+            rows = s.scalars(select(SyncPartner).order_by(SyncPartner.node_code)).all()
+            return [{"node_code": p.node_code, "commune_code": p.commune_code, "name": p.name,
+                     "fingerprint": p.fingerprint, "trusted_at": p.trusted_at, "last_bundle_in": p.last_seq_in,
+                     "last_bundle_out": p.last_seq_out, "acknowledged": _vec(p.acked)} for p in rows]
+
+    def _trusted(self) -> dict[str, keys.Identity]:
+        with self.ctx.uow() as s:
+            return {p.node_id: keys.parse_identity(p.identity.encode("utf-8"))
+                    for p in s.scalars(select(SyncPartner))}
+
+    def _partner(self, s: Any, code: str) -> SyncPartner:
+        row = s.scalar(select(SyncPartner).where(SyncPartner.node_code == (code or "").strip().upper()))
+        if row is None:
+            raise CoopError("sync_unknown_partner", code=code)
+        return row
+
+    def _require_admin(self) -> None:
+        if self.ctx.actor.role != "admin":
+            raise PermissionDenied(self.ctx.actor.role)
+
+    # ------------------------------------------------------------------ sharing policy
+
+    def policy(self) -> list[dict[str, Any]]:
+        """Every synced field with whether it travels to another commune (default or admin's choice)."""
+        with self.ctx.uow() as s:
+            pol = policy.load(s.connection())
+        out = []
+        for model in sorted(synced_classes(), key=lambda m: m.__tablename__):
+            c = state.columns_for(model)
+            for f in sorted(c.attr_to_col):
+                if f == "id":
+                    continue
+                e = model.__tablename__
+                out.append({"entity": e, "field": f, "travels": pol.travels(e, f),
+                            "default": f not in policy.LOCAL_BY_DEFAULT.get(e, ())})
+        return out
+
+    def set_policy(self, entity: str, field: str, travels: bool) -> dict[str, Any]:
+        self._require_admin()
+        model = by_tablename().get(entity)
+        if model is None or not getattr(model, "__synced__", False) or field not in state.columns_for(model).attr_to_col:
+            raise ValidationError("invalid_choice", field="field", value=f"{entity}.{field}")
+        from coopdesk.domain.reference import ref_id
+
+        pid = ref_id("sharing_policy", f"{entity}.{field}")
+        with self.ctx.uow(write=True) as s:
+            row = s.get(SharingPolicy, pid)
+            if row is None:
+                s.add(SharingPolicy(id=pid, entity=entity, field=field, travels=bool(travels)))
+            elif row.travels != bool(travels):
+                row.travels = bool(travels)
+        return {"entity": entity, "field": field, "travels": bool(travels)}
+
+    # ------------------------------------------------------------------ export
+
+    def export_bundle(self, to_code: str, out_dir: str | Path, full: bool = False, max_mb: float = 10,
+                      progress: Progress = None, cancel: Callable[[], bool] | None = None,
+                      *, _schema_version: int | None = None) -> list[str]:
+        """Write the bundle for partner ``to_code`` into ``out_dir``; returns the part paths."""
+        if not (max_mb and max_mb > 0):
+            raise ValidationError("invalid_number", field="max_size", value=str(max_mb))
+        my_keys = self._keys()
+        out = Path(out_dir)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CoopError("db_unwritable", path=str(out)) from exc
+        _say(progress, "collect", 0.0)
+        with self.ctx.uow(write=True) as s:
+            conn = s.connection()
+            partner = self._partner(s, to_code)
+            _ensure_own_rows(conn, self.ctx)
+            same = partner.commune_code == my_keys.identity.commune_code
+            payload, manifest, blob_shas = _collect(conn, partner, same, full)
+            if cancel is not None and cancel():
+                raise CoopError("sync_cancelled")
+            manifest.update({"app_version": app_version(),
+                             "schema_version": schema_version() if _schema_version is None else _schema_version,
+                             "seq": partner.last_seq_out + 1, "full": bool(full), "to": partner.node_code,
+                             "last_seq_in": partner.last_seq_in})
+            _say(progress, "encrypt", 0.3)
+            ident = keys.parse_identity(partner.identity.encode("utf-8"))
+            parts = container.pack(payload, manifest, my_keys, [ident],
+                                   max_part_bytes=int(max_mb * 1_000_000), compression="none")
+            if cancel is not None and cancel():
+                raise CoopError("sync_cancelled")
+            _say(progress, "write", 0.8)
+            me = my_keys.identity.node_code
+            paths = []
+            for i, data in enumerate(parts, 1):
+                p = out / f"{me}-to-{partner.node_code}-{manifest['seq']:06d}-{i}of{len(parts)}{container.FILE_SUFFIX}"
+                tmp = p.with_suffix(".part")
+                tmp.write_bytes(data)
+                tmp.replace(p)
+                paths.append(str(p))
+            sent = _vec(partner.sent)
+            for scope in ("full", "shared"):
+                sent[scope] = _vmax(sent[scope], {o: hi for o, (_lo, hi) in manifest["ranges"][scope].items()})
+            partner.sent = json.dumps(sent, sort_keys=True)
+            partner.last_seq_out = manifest["seq"]
+            header = container.peek_manifest(parts[0])
+            s.add(SyncBundle(bundle_id=header["bundle_id"], direction="out", partner=partner.node_code,
+                             seq=manifest["seq"], full=bool(full),
+                             summary=json.dumps({"counts": manifest["counts"], "parts": len(parts),
+                                                 "bytes": sum(map(len, parts))}, sort_keys=True)))
+            if blob_shas:
+                conn.exec_driver_sql("INSERT OR IGNORE INTO sync_blob_sent (partner, sha256) VALUES (?, ?)",
+                                     [(partner.node_code, h) for h in blob_shas])
+        _say(progress, "done", 1.0)
+        return paths
+
+    # ------------------------------------------------------------------ import
+
+    def preview(self, paths: Iterable[str | Path]) -> dict[str, Any]:
+        return self.import_bundles(paths, dry_run=True)
+
+    def import_bundles(self, paths: Iterable[str | Path], dry_run: bool = False,
+                       progress: Progress = None) -> dict[str, Any]:
+        """Verify, preview, back up, apply (one transaction per bundle) and record bundles."""
+        _say(progress, "verify", 0.0)
+        groups: dict[str, list[bytes]] = defaultdict(list)
+        for path in paths:
+            data = _read(path)
+            groups[container.peek_manifest(data)["bundle_id"]].append(data)
+        my_keys = self._keys()
+        trusted = self._trusted()
+        opened = []
+        for parts in groups.values():
+            manifest, payload = container.open_parts(parts, my_keys, trusted, schema_version=schema_version())
+            opened.append((manifest, payload))
+        opened.sort(key=lambda mp: (mp[0]["sender"]["node_code"], mp[0].get("seq", 0)))
+        results = []
+        for i, (manifest, payload) in enumerate(opened):
+            results.append(self._import_one(manifest, payload, dry_run, progress, i, len(opened)))
+        _say(progress, "done", 1.0)
+        return {"dry_run": dry_run, "bundles": results}
+
+    def _import_one(self, manifest: dict[str, Any], payload: bytes, dry_run: bool, progress: Progress,
+                    index: int, total: int) -> dict[str, Any]:
+        sender = manifest["sender"]["node_code"]
+        seq = int(manifest.get("seq", 0))
+        base = {"bundle_id": manifest["bundle_id"], "sender": sender, "seq": seq, "full": manifest.get("full", False)}
+        with self.ctx.uow() as s:
+            conn = s.connection()
+            if s.get(SyncBundle, manifest["bundle_id"]) is not None:
+                return {**base, "status": "already_applied", "counts": {}, "warnings": []}
+            partner = s.get(SyncPartner, manifest["sender"]["node_id"])
+            if seq <= partner.last_seq_in:
+                raise CoopError("sync_replayed", seq=seq, sender=sender, last=partner.last_seq_in)
+            vec = state.vector(conn)
+            for scope, col in (("full", 0), ("shared", 1)):
+                for origin, (lo, _hi) in sorted(manifest["ranges"][scope].items()):
+                    have = vec.get(origin, (0, 0))[col]
+                    if have < lo:
+                        if seq > partner.last_seq_in + 1 and not manifest.get("full"):
+                            raise CoopError("sync_gap", missing=partner.last_seq_in + 1, sender=sender)
+                        raise CoopError("sync_gap_changes", first=have + 1, origin=origin, sender=sender)
+        writes, prevs, blobs = _parse_payload(payload, sender)
+        if self.backup and not dry_run and self.ctx.db.path is not None:
+            _say(progress, "backup", 0.1)
+            from coopdesk.db.engine import backup_sqlite
+
+            backup_sqlite(self.ctx.db.path, reason="before-sync")
+            _prune_backups(self.ctx.db.path)
+        _say(progress, "apply", 0.2 + 0.7 * index / max(total, 1))
+        try:
+            with self.ctx.uow(write=True) as s:
+                s.info["capture"] = False
+                conn = s.connection()
+                conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+                outcome = state.merge_remote(conn, writes, prevs)
+                models = by_tablename()
+                for entity, states in outcome.dirty.items():
+                    state.materialise(conn, models[entity], states)
+                hidden = state.remove_orphans(conn)
+                for o, (_lo, hi) in manifest["ranges"]["full"].items():
+                    state.bump_vector(conn, o, hi, hi)
+                for o, (_lo, hi) in manifest["ranges"]["shared"].items():
+                    state.bump_vector(conn, o, None, hi)
+                warnings = []
+                clock = self.ctx.clock
+                if outcome.max_hlc and clock is not None:
+                    obs = clock.observe(outcome.max_hlc)
+                    if obs.skew_ms > 0:
+                        warnings.append({"code": "clock_ahead", "node": state.origin_of(outcome.max_hlc),
+                                         "hours": round((obs.skew_ms + clock.max_drift_ms) / 3_600_000, 1)})
+                    conn.exec_driver_sql("INSERT OR REPLACE INTO local_setting (key, value) VALUES ('sync_hlc', ?)",
+                                         (clock.last.encode(),))
+                for sha, data in blobs:
+                    conn.exec_driver_sql("INSERT OR IGNORE INTO blob (sha256, size, data) VALUES (?, ?, ?)",
+                                         (sha, len(data), data))
+                partner = s.get(SyncPartner, manifest["sender"]["node_id"])
+                acked = _vec(partner.acked)
+                theirs = manifest.get("vector", {})
+                partner.acked = json.dumps({k: _vmax(acked[k], theirs.get(k, {})) for k in ("full", "shared")},
+                                           sort_keys=True)
+                partner.last_seq_in = seq
+                result = {**base, "status": "dry_run" if dry_run else "applied", "counts": outcome.as_dict(),
+                          "hidden_orphans": hidden, "warnings": warnings}
+                s.add(SyncBundle(bundle_id=manifest["bundle_id"], direction="in", partner=sender, seq=seq,
+                                 full=bool(manifest.get("full")), summary=json.dumps(result, sort_keys=True)))
+                s.add(AuditEntry(username=self.ctx.actor.username, node=sender, entity="sync_bundle",
+                                 row_id=manifest["bundle_id"], op="import", before="",
+                                 after=json.dumps(result["counts"], sort_keys=True)))
+                if dry_run:
+                    raise _DryRun(result)
+        except _DryRun as d:
+            return d.result
+        return result
+
+    # ------------------------------------------------------------------ status, history, conflicts
+
+    def status(self) -> dict[str, Any]:
+        node_id, code, commune = self._me()
+        with self.ctx.uow() as s:
+            conn = s.connection()
+            vec = state.vector(conn)
+            partners = []
+            for p in s.scalars(select(SyncPartner).order_by(SyncPartner.node_code)):
+                same = p.commune_code == commune
+                acked, sent = _vec(p.acked), _vec(p.sent)
+                base = acked["full"] if same else _vmax(acked["full"], acked["shared"])
+                pending = 0
+                for o, (f, sh) in vec.items():
+                    top = f if same else sh
+                    if top > base.get(o, 0):
+                        pending += conn.exec_driver_sql(
+                            "SELECT COUNT(*) FROM sync_touch WHERE origin=? AND seq>? AND seq<=?",
+                            (o, base.get(o, 0), top)).scalar() or 0
+                partners.append({"node_code": p.node_code, "commune_code": p.commune_code,
+                                 "fingerprint": p.fingerprint, "acknowledged": acked, "sent": sent,
+                                 "last_bundle_in": p.last_seq_in, "last_bundle_out": p.last_seq_out,
+                                 "pending_changes": pending})
+        return {"node_code": code, "commune_code": commune,
+                "vector": {o: {"full": f, "shared": sh} for o, (f, sh) in sorted(vec.items())},
+                "partners": partners, "open_conflicts": len(self.conflicts())}
+
+    def history(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.ctx.uow() as s:
+            rows = s.scalars(select(SyncBundle).order_by(SyncBundle.at.desc()).limit(limit)).all()
+            return [{"bundle_id": b.bundle_id, "direction": b.direction, "partner": b.partner, "seq": b.seq,
+                     "full": b.full, "at": b.at, "summary": json.loads(b.summary or "{}")} for b in rows]
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        """Open conflicts: values that lost without being seen, and edits made to a row deleted elsewhere."""
+        with self.ctx.uow() as s:
+            return _open_conflicts(s.connection())
+
+    def resolve(self, conflict_id: str, keep: str = "mine") -> dict[str, Any]:
+        """Close a conflict with a new change: ``mine`` keeps the value in the database, ``theirs``
+        takes the losing one (for a delete: ``mine`` keeps it deleted, ``theirs`` restores the row)."""
+        if keep not in ("mine", "theirs"):
+            raise ValidationError("invalid_choice", field="keep", value=str(keep))
+        if not self.ctx.actor.can_edit:
+            raise PermissionDenied(self.ctx.actor.role)
+        with self.ctx.uow(write=True) as s:
+            s.info["capture"] = False
+            conn = s.connection()
+            found = next((c for c in _open_conflicts(conn) if c["id"] == conflict_id), None)
+            if found is None:
+                raise CoopError("sync_no_conflict", id=conflict_id)
+            e, rid = found["entity"], found["row_id"]
+            if found["kind"] == "field":
+                f = found["field"]
+                value = found["mine"] if keep == "mine" else found["theirs"]
+                w = state.LocalWrite(e, rid, {f: value}, extra_prev={f: [found["mine_hlc"], found["theirs_hlc"]]})
+            else:
+                extra = {f: [h] for f, h in found["edit_hlcs"].items()}
+                extra[state.DELETED] = [found["delete_hlc"]]
+                w = state.LocalWrite(e, rid, {state.DELETED: keep == "mine"}, extra_prev=extra)
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+            states = state.local_writes(conn, self.ctx.node()[1], self.ctx.clock, [w])
+            state.materialise(conn, by_tablename()[e], {rid: states[(e, rid)]})
+            state.remove_orphans(conn)
+            s.add(AuditEntry(username=self.ctx.actor.username, node=self.ctx.node()[1], entity=e, row_id=rid,
+                             op="resolve", before=json.dumps({"conflict": conflict_id}),
+                             after=json.dumps({"keep": keep}, sort_keys=True)))
+        return {"id": conflict_id, "keep": keep, "entity": e, "row_id": rid}
+
+    # ------------------------------------------------------------------ state hash
+
+    def state_hash(self, with_code: str | None = None) -> str:
+        """SHA-256 of the content shared with partner ``with_code`` (all of it for this node or a node
+        of the same commune); equal on two nodes that have converged."""
+        _node_id, code, commune = self._me()
+        with self.ctx.uow() as s:
+            conn = s.connection()
+            same = True
+            if with_code and with_code.strip().upper() != code:
+                same = self._partner(s, with_code).commune_code == commune
+            pol = policy.load(conn)
+            h = hashlib.sha256()
+            from coopdesk.db.capture import to_json_value
+
+            for model in sorted(synced_classes(), key=lambda m: m.__tablename__):
+                c = state.columns_for(model)
+                fields = sorted(f for f in c.attr_to_col if f != "id" and (same or pol.travels(model.__tablename__, f)))
+                cols = [getattr(model, f) for f in fields]
+                h.update(f"\n#{model.__tablename__}:{','.join(fields)}\n".encode())
+                for row in s.execute(select(model.id, *cols).order_by(model.id)):
+                    h.update(json.dumps([to_json_value(v) for v in row], ensure_ascii=False,
+                                        separators=(",", ":")).encode())
+                    h.update(b"\n")
+            return h.hexdigest()
+
+
+# ---------------------------------------------------------------------- helpers (module level)
+
+def _ensure_own_rows(conn: Any, ctx: Context) -> None:
+    """This node's own row is made by ``init`` before the clock runs: record it once so it travels."""
+    from coopdesk.db.capture import row_fields
+    from coopdesk.db.models import Node
+
+    node_id, code = ctx.node()
+    if state.load_states(conn, "node", [node_id]):
+        return
+    from sqlalchemy.orm import Session
+
+    with Session(bind=conn) as s2:
+        node = s2.get(Node, node_id)
+        fields = row_fields(node) if node is not None else None
+    if fields:
+        state.local_writes(conn, code, ctx.clock, [state.LocalWrite("node", node_id, fields)])
+
+
+def _read(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CoopError("sync_file_unreadable", path=str(path)) from exc
+
+
+def _prune_backups(db_path: Path, keep: int = 10) -> None:
+    folder = db_path.parent / "backups"
+    olds = sorted(folder.glob(f"{db_path.stem}-before-sync-*"))
+    for p in olds[:-keep]:
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
+def _collect(conn: Any, partner: SyncPartner, same: bool, full: bool) -> tuple[bytes, dict[str, Any], list[str]]:
+    """The payload for ``partner``: what it lacks according to what it acknowledged and what we sent."""
+    pol = policy.load(conn)
+    vec = state.vector(conn)
+    acked, sent = _vec(partner.acked), _vec(partner.sent)
+    if full:
+        base_f: dict[str, int] = {}
+        base_s: dict[str, int] = {}
+    else:
+        base_f = _vmax(acked["full"], sent["full"])
+        base_s = _vmax(acked["full"], acked["shared"], sent["full"], sent["shared"])
+    ranges: dict[str, dict[str, list[int]]] = {"full": {}, "shared": {}}
+    for o, (f, sh) in vec.items():
+        if same and f > base_f.get(o, 0):
+            ranges["full"][o] = [base_f.get(o, 0), f]
+        if sh > base_s.get(o, 0):
+            ranges["shared"][o] = [base_s.get(o, 0), sh]
+
+    def included(entity: str, field: str, hlc: str, seq: int) -> bool:
+        o = state.origin_of(hlc)
+        r = ranges["full"].get(o)
+        if r and r[0] < seq <= r[1]:
+            return True
+        r = ranges["shared"].get(o)
+        return bool(r and r[0] < seq <= r[1] and pol.travels(entity, field))
+
+    spans: dict[str, tuple[int, int]] = {}
+    for scope in ("full", "shared"):
+        for o, (lo, hi) in ranges[scope].items():
+            a, b = spans.get(o, (lo, hi))
+            spans[o] = (min(a, lo), max(b, hi))
+    rows: dict[str, set[str]] = defaultdict(set)
+    losers, prevs = [], []
+    for o, (lo, hi) in spans.items():
+        for e, rid in conn.exec_driver_sql("SELECT entity, row_id FROM sync_touch WHERE origin=? AND seq>? AND seq<=?",
+                                           (o, lo, hi)):
+            rows[e].add(rid)
+        for e, rid, f, h, sq, v in conn.exec_driver_sql(
+                "SELECT entity, row_id, field, hlc, seq, value FROM sync_conflict WHERE origin=? AND seq>? AND seq<=?",
+                (o, lo, hi)):
+            if included(e, f, h, sq):
+                losers.append((e, rid, f, h, sq, json.loads(v)))
+        for e, rid, f, h, po, sq in conn.exec_driver_sql(
+                "SELECT entity, row_id, field, hlc, origin, seq FROM sync_prev WHERE origin=? AND seq>? AND seq<=?",
+                (o, lo, hi)):
+            if included(e, f, f"x.{po}", sq) or (f == state.DELETED and included(e, "id", f"x.{po}", sq)):
+                prevs.append([e, rid, f, h, po, sq])
+    # Group writes by entity and field set: compact and well compressible.
+    blocks: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    blob_shas: list[str] = []
+    for e in sorted(rows):
+        states = state.load_states(conn, e, sorted(rows[e]))
+        for rid in sorted(states):
+            st = states[rid]
+            writes: dict[tuple[str, int], dict[str, Any]] = defaultdict(dict)
+            for f, (h, sq, v) in st.items():
+                if included(e, f, h, sq):
+                    writes[(h, sq)][f] = v
+            for (h, sq), fields in sorted(writes.items()):
+                keys_ = tuple(sorted(fields))
+                blocks[(e, keys_)].append([rid, h, sq, *(fields[k] for k in keys_)])
+                counts[e] += 1
+                if e == "attachment" and "sha256" in fields:
+                    blob_shas.append(fields["sha256"])
+    for e, rid, f, h, sq, v in losers:
+        blocks[(e, (f,))].append([rid, h, sq, v])
+    # Files: content-addressed, each sent once to a partner (again with --full).
+    blob_list: list[tuple[str, bytes]] = []
+    if blob_shas:
+        already = set() if full else {r[0] for r in conn.exec_driver_sql(
+            "SELECT sha256 FROM sync_blob_sent WHERE partner=?", (partner.node_code,))}
+        for sha in sorted(set(blob_shas) - already):
+            row = conn.execute(select(Blob.data).where(Blob.sha256 == sha)).first()
+            if row is not None:
+                blob_list.append((sha, bytes(row[0])))
+    doc = {"v": 1, "blocks": [[e, list(k), v] for (e, k), v in sorted(blocks.items())], "prev": prevs,
+           "blobs": [[sha, len(d)] for sha, d in blob_list]}
+    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    packed = lzma.compress(raw, format=lzma.FORMAT_XZ, check=lzma.CHECK_NONE,
+                           preset=6 if len(raw) < 4_000_000 else 2)
+    payload = b"".join([PAYLOAD_MAGIC, struct.pack(">Q", len(packed)), packed, *(d for _s, d in blob_list)])
+    my_vec = {"full": {o: f for o, (f, _s) in vec.items()}, "shared": {o: sh for o, (_f, sh) in vec.items()}}
+    manifest = {"ranges": ranges, "vector": my_vec, "counts": dict(counts), "scope": "full" if same else "shared",
+                "conflicts": len(losers)}
+    return payload, manifest, [sha for sha, _d in blob_list]
+
+
+def _parse_payload(payload: bytes, sender: str) -> tuple[list[Any], list[Any], list[tuple[str, bytes]]]:
+    try:
+        if not payload.startswith(PAYLOAD_MAGIC):
+            raise ValueError("magic")
+        off = len(PAYLOAD_MAGIC)
+        (n,) = struct.unpack_from(">Q", payload, off)
+        off += 8
+        doc = json.loads(lzma.decompress(payload[off:off + n]))
+        off += n
+        writes = []
+        for e, fields, rows in doc["blocks"]:
+            for r in rows:
+                writes.append((e, r[0], r[1], int(r[2]), dict(zip(fields, r[3:], strict=True))))
+        prevs = [tuple(p) for p in doc["prev"]]
+        blobs = []
+        for sha, size in doc["blobs"]:
+            data = payload[off:off + size]
+            off += size
+            if hashlib.sha256(data).hexdigest() != sha:
+                raise ValueError("blob hash")
+            blobs.append((sha, data))
+        models = by_tablename()
+        if any(w[0] not in models for w in writes):
+            raise ValueError("unknown entity")
+    except (ValueError, KeyError, TypeError, IndexError, lzma.LZMAError, struct.error):
+        raise CoopError("sync_payload_invalid", sender=sender) from None
+    return writes, prevs, blobs
+
+
+def _open_conflicts(conn: Any) -> list[dict[str, Any]]:
+    out = []
+    rows = conn.exec_driver_sql("SELECT entity, row_id, field, hlc, value FROM sync_conflict").all()
+    by_row: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for e, rid, f, h, v in rows:
+        by_row[(e, rid)].append((f, h, json.loads(v)))
+    deleted = conn.exec_driver_sql("SELECT entity, row_id FROM sync_row WHERE state LIKE ?",
+                                   ('%"__deleted__":[%',)).all()
+    keys_ = set(by_row) | {(e, r) for e, r in deleted}
+    for e, rid in sorted(keys_):
+        st = state.load_states(conn, e, [rid]).get(rid, {})
+        seen = state.prev_set(conn, e, [rid])
+        for f, h, v in sorted(by_row.get((e, rid), [])):
+            win = st.get(f)
+            if win is None or win[0] == h or (rid, f, h) in seen or win[2] == v:
+                continue
+            out.append({"id": _cid(e, rid, f, h), "kind": "field", "entity": e, "row_id": rid, "field": f,
+                        "mine": win[2], "mine_hlc": win[0], "mine_by": state.origin_of(win[0]),
+                        "theirs": v, "theirs_hlc": h, "theirs_by": state.origin_of(h)})
+        d = st.get(state.DELETED)
+        if d and d[2]:
+            edits = {f: w for f, w in st.items() if f != state.DELETED and (rid, f, w[0]) not in seen
+                     and w[0] != d[0]}
+            if edits:
+                out.append({"id": _cid(e, rid, state.DELETED, d[0]), "kind": "delete", "entity": e, "row_id": rid,
+                            "field": state.DELETED, "delete_hlc": d[0], "mine_by": state.origin_of(d[0]),
+                            "edits": {f: w[2] for f, w in sorted(edits.items())},
+                            "edit_hlcs": {f: w[0] for f, w in sorted(edits.items())},
+                            "theirs_by": sorted({state.origin_of(w[0]) for w in edits.values()})})
+    return out
+
+
+def _cid(e: str, rid: str, f: str, h: str) -> str:
+    return hashlib.sha256(f"{e}|{rid}|{f}|{h}".encode()).hexdigest()[:12]
