@@ -63,6 +63,30 @@ def draw_footer(canvas: Canvas, doc, page: int, pages: int) -> None:
     canvas.restoreState()
 
 
+def draw_header(canvas: Canvas, doc, page: int, pages: int) -> None:
+    """The running header of documents that have one: free text on the start side and a QR code
+    (the same on every page, e.g. minutes id + version + fingerprint) in the end corner."""
+    if not (doc.qr_data or doc.header_text):
+        return
+    lang = doc.lang
+    left, right = doc.leftMargin, doc.pagesize[0] - doc.rightMargin
+    top = doc.pagesize[1]
+    canvas.saveState()
+    size = doc.qr_size
+    if doc.qr_data:
+        if doc._qr_drawing is None:
+            doc._qr_drawing = qr_code(doc.qr_data, size / mm)
+        qr_x = left if is_rtl_language(lang) else right - size
+        doc._qr_drawing.drawOn(canvas, qr_x, top - doc.topMargin + 2 * mm)
+    if doc.header_text:
+        width = (right - left) - size - 4 * mm
+        text = para(doc.header_text, styles(lang)["small"], lang, align="start")
+        _, th = text.wrap(width, 20 * mm)
+        x = right - width if is_rtl_language(lang) else left
+        text.drawOn(canvas, x, top - doc.topMargin + 2 * mm)
+    canvas.restoreState()
+
+
 class NumberedCanvas(Canvas):
     """A canvas that defers footers until the page count is known; set ``doc`` before use."""
 
@@ -85,6 +109,7 @@ class NumberedCanvas(Canvas):
         for number, state in enumerate(self._saved_pages, start=1):
             self.__dict__.update(state)
             draw_footer(self, self.doc, number, pages)
+            draw_header(self, self.doc, number, pages)
             super().showPage()
         super().save()
 
@@ -104,12 +129,21 @@ class CoopDocTemplate(SimpleDocTemplate):
         subject: str = "",
         margins_mm: tuple[float, float, float, float] = (18, 18, 18, 22),  # top, right, bottom(+footer), left
         invariant: bool = True,
+        qr_data: str | None = None,
+        qr_size_mm: float = 20,
+        header_text: str | None = None,
         **kwargs,
     ) -> None:
         top, right, bottom, left = margins_mm
         self.lang = normalise_language(lang)
         self.footer_text = footer_text
         self.page_format = page_format
+        self.qr_data = qr_data
+        self.qr_size = qr_size_mm * mm
+        self.header_text = header_text
+        self._qr_drawing = None
+        if qr_data or header_text:
+            top = max(top, qr_size_mm + 6)  # the QR code sits in the top margin, above the frame
         super().__init__(
             target,
             pagesize=A4,
@@ -137,6 +171,8 @@ class CoopDocTemplate(SimpleDocTemplate):
                 footer_paragraphs(
                     1, 1, lang=self.lang, footer_text=self.footer_text, page_format=self.page_format
                 )
+            if self.header_text:
+                para(self.header_text, styles(self.lang)["small"], self.lang)
         canvasmaker = type("BoundNumberedCanvas", (NumberedCanvas,), {"doc": self})
         return super().build(flowables, canvasmaker=canvasmaker, **kwargs)
 

@@ -308,12 +308,36 @@ class CommitteeService:
             return self._minutes_dict(s, get(s, Minutes, minutes_id, "minutes"))
 
     def attach_scan(self, minutes_id: str, attachment_id: str) -> dict[str, Any]:
+        """Link the scanned signed copy; refused when the scan shows another version's fingerprint.
+
+        The result has ``scan_check`` (see :meth:`verify_scan`): ``unreadable`` scans (images) are
+        accepted, for staff to compare the printed fingerprint by eye."""
+        check = self.verify_scan(minutes_id, attachment_id)
+        if check["result"] == "other_version":
+            raise CoopError("scan_other_version", version=check["version_found"],
+                            expected=self.minutes(minutes_id)["version"])
+        if check["result"] == "mismatch":
+            raise CoopError("scan_wrong_version", found=check["found"][0][:16] + "…",
+                            expected=check["expected"][:16] + "…")
         with self.ctx.uow(write=True) as s:
             mn = get(s, Minutes, minutes_id, "minutes")
             if mn.finalised_at is None:
                 raise CoopError("minutes_not_final")
             mn.scan_attachment_id = attachment_id
-            return self._minutes_dict(s, mn)
+            return {**self._minutes_dict(s, mn), "scan_check": check}
+
+    def verify_scan(self, minutes_id: str, attachment_id: str) -> dict[str, Any]:
+        """Does the attached file belong to this version? ``result``: ``match``, ``other_version``
+        (``version_found``), ``mismatch`` or ``unreadable`` (no text layer: check by eye)."""
+        from coopdesk.services.admin import AttachmentService
+        from coopdesk.services.scan_check import check_scan
+
+        minutes = self.minutes(minutes_id)
+        if not minutes["fingerprint"]:
+            raise CoopError("minutes_not_final")
+        data = AttachmentService(self.ctx).content(attachment_id)
+        versions = self.meeting(minutes["meeting_id"])["minutes"]
+        return check_scan(data, minutes, versions)
 
     def _minutes_dict(self, s: Session, mn: Minutes) -> dict[str, Any]:
         sigs = s.execute(select(Signature, Commune.code).join(Commune, Signature.commune_id == Commune.id)
