@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from coopdesk.domain import constants as C
 from coopdesk.i18n import _, format_date, format_percent
 from coopdesk.services import Services
+from ui.common import commune_name
+from ui.common.lazy import LazyLoad
 from ui.models import Column, RecordsModel
 
 
@@ -42,7 +44,7 @@ INDICATOR_COLUMNS = [
 ]
 
 
-class DashboardPage(QWidget):
+class DashboardPage(LazyLoad, QWidget):
     open_record = Signal(str, str)  # entity, id
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
@@ -65,6 +67,13 @@ class DashboardPage(QWidget):
         self.indicator_view.verticalHeader().hide()
         self.indicator_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.indicator_view.doubleClicked.connect(self._open_indicator)
+        self.indicator_view.activated.connect(self._open_indicator)
+        self.indicator_view.selectionModel().currentRowChanged.connect(self._chart_row)
+        # QtCharts is loaded when the dashboard is built, not at import of the window module
+        from ui.charts import IndicatorChart
+
+        self.chart = IndicatorChart()
+        self.chart.bar_clicked.connect(self._open_charted)
 
         self.warnings = QListWidget()
         self.warnings.setObjectName("warningList")
@@ -76,7 +85,9 @@ class DashboardPage(QWidget):
         self.dates.setWordWrap(True)
 
         self.box_ind = QGroupBox()
-        QVBoxLayout(self.box_ind).addWidget(self.indicator_view)
+        ind_layout = QHBoxLayout(self.box_ind)
+        ind_layout.addWidget(self.indicator_view, 3)
+        ind_layout.addWidget(self.chart, 2)
         self.box_warn = QGroupBox()
         QVBoxLayout(self.box_warn).addWidget(self.warnings)
         self.box_events = QGroupBox()
@@ -92,13 +103,15 @@ class DashboardPage(QWidget):
         layout.addWidget(self.box_ind, 3)
         layout.addLayout(bottom, 2)
         self.retranslate()
-        self.refresh()
 
     def retranslate(self) -> None:
         self.box_ind.setTitle(_("Indicators: target and achieved, per commune and sex"))
         self.box_warn.setTitle(_("Warnings of the convention"))
         self.box_events.setTitle(_("Next events and dates"))
         self.indicators.retranslate()
+        self.reload_later()
+
+    def reload(self) -> None:
         self.refresh()
 
     def refresh(self) -> None:
@@ -112,6 +125,7 @@ class DashboardPage(QWidget):
                 text += " — " + _("validated on {date}").format(date=format_date(plan["validated_on"]))
             self.plan_label.setText(text)
         self.indicators.set_rows(self.svc.indicators.for_year(self.year))
+        self._chart_row(self.indicators.index(0, 0) if self.indicators.rowCount() else None)
 
         self.warnings.clear()
         for w in self.svc.checks.run():
@@ -135,6 +149,22 @@ class DashboardPage(QWidget):
         entity, row_id = item.data(Qt.ItemDataRole.UserRole)
         if entity:
             self.open_record.emit(entity, row_id or "")
+
+    def _chart_row(self, current, _previous=None) -> None:
+        record = self.indicators.row_dict(current.row()) if current is not None and current.isValid() else None
+        communes = [(c["code"], commune_name(c)) for c in self.svc.setup.communes()]
+        self.chart.show_indicator(record, communes)
+
+    def _open_charted(self) -> None:
+        if self.chart.record is not None:
+            self.open_record.emit("action", self.chart.record["action_id"])
+
+    def screenshot_states(self):
+        def first() -> None:
+            if self.indicators.rowCount():
+                self.indicator_view.selectRow(0)
+
+        return [("dashboard", first)]
 
     def _open_indicator(self, index) -> None:
         self.open_record.emit("action", self.indicators.row_dict(index.row())["action_id"])

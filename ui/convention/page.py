@@ -27,6 +27,7 @@ from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date
 from ui.common import DateField, Form, axis_name, execute, hide_for_viewer, report_error
+from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
 from ui.models import Column, RecordsModel
 
@@ -62,7 +63,7 @@ AXIS_COLUMNS = [
 ]
 
 
-class ConventionPage(QWidget):
+class ConventionPage(LazyLoad, QWidget):
     def __init__(self, services, undo_stack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.svc = services
@@ -161,6 +162,7 @@ class ConventionPage(QWidget):
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         return view
 
@@ -243,6 +245,9 @@ class ConventionPage(QWidget):
         self.sign_vlg_button.setText(_("Signed by Villeneuve"))
         self.amendments.retranslate()
         self.axes.retranslate()
+        self.reload_later()
+
+    def reload(self) -> None:
         self.refresh()
 
 

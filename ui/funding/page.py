@@ -27,6 +27,7 @@ from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_number
 from ui.common import ChoiceCombo, DateField, Form, execute, hide_for_viewer, money, report_error
+from ui.common.lazy import LazyLoad
 from ui.models import Column, RecordsModel
 
 ORG_COLUMNS = [
@@ -70,11 +71,12 @@ def _table(model: RecordsModel, name: str, stretch: int) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
 
-class FundingPage(QWidget):
+class FundingPage(LazyLoad, QWidget):
     def __init__(self, services, undo_stack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.svc = services
@@ -274,6 +276,9 @@ class FundingPage(QWidget):
         self.form.retranslate()
         self.orgs.retranslate()
         self.requests.retranslate()
+        self.reload_later()
+
+    def reload(self) -> None:
         self.load_references()
         self.refresh_orgs()
         self.refresh_requests()

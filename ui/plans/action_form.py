@@ -166,7 +166,6 @@ class ActionEditor(QTabWidget):
                         self.add_indicator_button, self.ind_form)
         if not services.actor.can_edit:
             self.form.set_read_only(True)
-        self.load_references()
         self.retranslate()
         self.new_action()
 

@@ -26,6 +26,7 @@ from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date, format_number
 from ui.common import ChoiceCombo, axis_name, commune_name, execute, hide_for_viewer, money, report_error
+from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
 from ui.models import Column, RecordsModel
 from ui.plans.action_form import ActionEditor
@@ -70,7 +71,7 @@ class PlanSteps(QWidget):
                 label.setStyleSheet("color: #888; padding: 2px 6px;")
 
 
-class PlansPage(QWidget):
+class PlansPage(LazyLoad, QWidget):
     def __init__(self, services, undo_stack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.svc = services
@@ -327,4 +328,7 @@ class PlansPage(QWidget):
         self.filter_status.retranslate()
         self.model.retranslate()
         self.editor.retranslate()
+        self.reload_later()
+
+    def reload(self) -> None:
         self.load_plans()

@@ -24,6 +24,7 @@ from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language, format_datetime, format_number
 from ui.common import ChoiceCombo, Form, ProgressPanel, Task, commune_name, dialogs, report_error
+from ui.common.lazy import LazyLoad
 from ui.models import Column, RecordsModel
 
 USER_COLUMNS = [
@@ -48,11 +49,12 @@ def _table(model: RecordsModel, name: str, stretch: int) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
 
-class SettingsPage(QWidget):
+class SettingsPage(LazyLoad, QWidget):
     def __init__(self, services, undo_stack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.svc = services
@@ -271,6 +273,9 @@ class SettingsPage(QWidget):
         self.language.blockSignals(True)
         self.language.set_code(current_language())
         self.language.blockSignals(False)
+        self.reload_later()
+
+    def reload(self) -> None:
         self.refresh_site()
         self.refresh_users()
         self.refresh_backups()

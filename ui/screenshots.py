@@ -1,0 +1,72 @@
+"""Screenshots of every screen on the demo database, one PNG each, for the docs and for review.
+
+    python -m ui.screenshots --out DIR [--lang fr|ar|zgh|en] [--size 1366x768]
+
+Every area of the navigation is opened; a page may offer ``screenshot_states()`` -> [(name, prepare)]
+to show a representative record (each ``prepare()`` puts the page in that state). The demo database
+is built in a temporary folder, so nothing of the user's data or settings is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def take(out: Path, lang: str = "fr", size: tuple[int, int] = (1366, 768)) -> list[Path]:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from coopdesk.demo import build_demo
+    from coopdesk.services import open_services
+    from ui import fonts
+    from ui.language import apply_language
+
+    app = QApplication.instance() or QApplication(["coopdesk-screenshots"])
+    fonts.load_app_fonts()
+    out.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="coopdesk-shots-") as tmp:
+        svc = open_services(Path(tmp) / "demo.db")
+        build_demo(svc)
+        apply_language(app, lang)
+        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        from ui.main_window import AREAS, MainWindow
+
+        window = MainWindow(svc, settings=settings)
+        window.resize(*size)
+        window.show()
+        app.processEvents()
+        for row, (key, _title) in enumerate(AREAS):
+            window.nav.setCurrentRow(row)
+            page = window.pages[key]
+            states = page.screenshot_states() if hasattr(page, "screenshot_states") else [(key, lambda: None)]
+            for name, prepare in states:
+                prepare()
+                app.processEvents()
+                path = out / f"{row + 1:02d}-{name}.png"
+                window.grab().save(str(path), "PNG")
+                saved.append(path)
+        window.close()
+        svc.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m ui.screenshots")
+    p.add_argument("--out", required=True, help="folder for the PNG files")
+    p.add_argument("--lang", default="fr", choices=["fr", "ar", "zgh", "en"])
+    p.add_argument("--size", default="1366x768", help="window size, WIDTHxHEIGHT")
+    args = p.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    w, h = (int(x) for x in args.size.lower().split("x"))
+    for path in take(Path(args.out), args.lang, (w, h)):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
