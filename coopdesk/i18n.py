@@ -128,7 +128,7 @@ def format_datetime(value: dt.datetime | None, fmt: str = "medium", lang: str | 
     if value is None:
         return ""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return _bdates.format_datetime(value, format=fmt, tzinfo=tz, locale=format_locale(lang))
 
 
@@ -143,3 +143,26 @@ def format_percent(value: float, lang: str | None = None) -> str:
 def format_money(minor_units: int, currency: str, lang: str | None = None) -> str:
     """An amount stored in minor units (cents, centimes) shown in the user's locale."""
     return _bnumbers.format_currency(Decimal(minor_units) / 100, currency, locale=format_locale(lang))
+
+
+# ------------------------------------------------------------------------------- reference data
+
+
+def localized(record: object, field: str = "name", lang: str | None = None) -> str:
+    """``record``'s ``<field>_<lang>`` (a dict key or an attribute), French when that is empty.
+
+    Reference data typed by people (axis names, commune names) is stored per language in columns
+    ``name_fr``, ``name_ar``, ``name_zgh``, ``name_en``; French is the official language
+    (article 8) and always present. A record with only ``<field>`` gives that.
+    """
+    lang = normalise_language(lang or _current)
+
+    def get(key: str) -> str:
+        value = record.get(key) if isinstance(record, dict) else getattr(record, key, None)
+        return value if isinstance(value, str) else ""
+
+    for key in (f"{field}_{lang}", f"{field}_{DEFAULT_LANGUAGE}", field):
+        text = get(key).strip()
+        if text:
+            return text
+    return ""
