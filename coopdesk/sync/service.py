@@ -427,6 +427,11 @@ class SyncService:
                              after=json.dumps({"keep": keep}, sort_keys=True)))
         return {"id": conflict_id, "keep": keep, "entity": e, "row_id": rid}
 
+    def _store_state(self, entity: str, row_id: str) -> dict[str, Any]:
+        """The sync state of one row ``{field: [hlc, seq, value]}`` (for checks and support)."""
+        with self.ctx.uow() as s:
+            return state.load_states(s.connection(), entity, [row_id]).get(row_id, {})
+
     # ------------------------------------------------------------------ state hash
 
     def state_hash(self, with_code: str | None = None) -> str:

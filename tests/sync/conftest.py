@@ -18,3 +18,20 @@ def vlg() -> keys.NodeKeys:
 @pytest.fixture(scope="session")
 def other() -> keys.NodeKeys:
     return keys.generate("OTH", "OTHER", "Another site", created="2026-01-15")
+
+
+@pytest.fixture(scope="session")
+def node_templates(tmp_path_factory):
+    from tests.sync.nodes import build_templates
+
+    return build_templates(tmp_path_factory.mktemp("nodes"))
+
+
+@pytest.fixture
+def nodes(node_templates, tmp_path):
+    from tests.sync.nodes import NODES, open_copies
+
+    opened = open_copies(node_templates, tmp_path, [c for c, _ in NODES])
+    yield opened
+    for s in opened.values():
+        s.close()
