@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
                                                                     commune=site["commune_name"]))
         for row, (_key, title) in enumerate(AREAS):
             self.nav.item(row).setText(_(title))
+        # Wide enough for the longest title in this language (Arabic pages would squeeze it).
+        self.nav.setMinimumWidth(min(240, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 12))
         self.menu_file.setTitle(_("&File"))
         self.menu_edit.setTitle(_("&Edit"))
         self.act_quit.setText(_("&Quit"))
