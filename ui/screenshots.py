@@ -49,10 +49,22 @@ def take(out: Path, lang: str = "fr", size: tuple[int, int] = (1366, 768)) -> li
                 app.processEvents()
                 path = out / f"{row + 1:02d}-{name}.png"
                 window.grab().save(str(path), "PNG")
+                _shrink(path)
                 saved.append(path)
         window.close()
         svc.close()
     return saved
+
+
+def _shrink(path: Path) -> None:
+    """256 colours are plenty for a screen of text; the files stay small enough for the docs."""
+    try:
+        from PIL import Image
+    except ImportError:  # Pillow comes with ReportLab; without it the PNG stays as Qt wrote it
+        return
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=256)
+    small.save(path, optimize=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,33 +42,31 @@ ACTION_COLUMNS = [
 ]
 
 
-class PlanSteps(QWidget):
-    """draft → validated → in progress → evaluated, the current step in bold."""
+class PlanSteps(QLabel):
+    """draft › validated › in progress › evaluated, the current step highlighted (one rich-text label,
+    so the steps mirror with the layout in Arabic)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.labels = [QLabel() for _s in C.PLAN_STATUS_ORDER]
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        for i, label in enumerate(self.labels):
-            label.setObjectName(f"step_{C.PLAN_STATUS_ORDER[i]}")
-            if i:
-                lay.addWidget(QLabel("›"))
-            lay.addWidget(label)
+        self.setObjectName("planSteps")
+        self.setTextFormat(Qt.TextFormat.RichText)
         self.status = ""
 
     def set_status(self, status: str) -> None:
+        from html import escape
+
         self.status = status
         current = C.PLAN_STATUS_ORDER.index(status) if status in C.PLAN_STATUS_ORDER else -1
-        for i, (code, label) in enumerate(zip(C.PLAN_STATUS_ORDER, self.labels, strict=True)):
-            label.setText(_(C.PLAN_STATUSES[code]))
+        parts = []
+        for i, code in enumerate(C.PLAN_STATUS_ORDER):
+            text = escape(_(C.PLAN_STATUSES[code]))
             if i == current:
-                label.setStyleSheet("font-weight: bold; color: white; background: #2e6bd1; "
-                                    "border-radius: 4px; padding: 2px 6px;")
+                parts.append(f'<span style="background:#2e6bd1; color:white; font-weight:bold">&nbsp;{text}&nbsp;</span>')
             elif i < current:
-                label.setStyleSheet("color: #2e7d32; padding: 2px 6px;")
+                parts.append(f'<span style="color:#2e7d32">{text}</span>')
             else:
-                label.setStyleSheet("color: #888; padding: 2px 6px;")
+                parts.append(f'<span style="color:#888888">{text}</span>')
+        self.setText(" &nbsp;›&nbsp; ".join(parts))
 
 
 class PlansPage(LazyLoad, QWidget):
