@@ -50,7 +50,7 @@ def _build(svc, doc: Doc, intro: list[Flowable], people: list[tuple[str, str, An
     story = doc.header(communes, [doc.text(N_("Attendance sheet"), "title"), *intro])
     w = CONTENT_WIDTH
     head = [doc.label(N_("No."), bold=True), doc.label(N_("Name"), bold=True), doc.label(N_("Commune"), bold=True)]
-    widths = [w * 0.07, w * 0.38, w * 0.12]
+    widths = [w * 0.07, w * 0.36, w * 0.15]
     if with_role:
         head.append(doc.label(N_("Role"), bold=True))
         widths.append(w * 0.15)

@@ -100,9 +100,12 @@ def test_minutes_print_fingerprint_and_qr_payload_on_every_page(rendered, demo_r
             assert mn["fingerprint"] in re.sub(r"\s", "", text), lang
         r = reader(pdf)
         assert f"fp={mn['fingerprint']}" in r.metadata["/Subject"]
-        # one QR code per page: the same drawing repeated, made of many small filled squares
+        # one QR code on every page: the same form XObject (drawn once, many small filled squares)
         for page in r.pages:
-            assert page.get_contents().get_data().count(b" re") > 200
+            forms = page["/Resources"]["/XObject"]
+            qr = next(v.get_object() for k, v in forms.items() if "CoopDeskQR" in k)
+            assert qr.get_data().count(b" re") > 200
+            assert b"CoopDeskQR" in page.get_contents().get_data()
 
 
 def _long_meeting(svc, decisions=14):
