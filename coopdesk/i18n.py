@@ -94,6 +94,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations().ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``_`` for a word with two meanings (``pgettext("person", "Title")``: a function, not a name)."""
+    return translations().pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark a constant for extraction; it is translated where it is shown."""
     return message
