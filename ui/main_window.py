@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QVBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -44,20 +45,23 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setMaximumWidth(240)
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
+        # Pages are built the first time they are shown (or asked for): start-up builds one.
+        self.pages = LazyPages(self)
+        self._slots: dict[str, QWidget] = {}
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         for key, _title in AREAS:
-            page = self._make_page(key)
-            self.pages[key] = page
-            self.stack.addWidget(page)
+            slot = QWidget()
+            QVBoxLayout(slot).setContentsMargins(0, 0, 0, 0)
+            self._slots[key] = slot
+            self.stack.addWidget(slot)
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
         self.site_label = QLabel()
         self.statusBar().addPermanentWidget(self.site_label)
@@ -65,15 +69,20 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self._restore()
 
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(AREAS):
+            self.pages[AREAS[row][0]]  # build it if needed
+            self.stack.setCurrentIndex(row)
+
     def _make_page(self, key: str) -> QWidget:
         if key == "dashboard":
             page = DashboardPage(self.svc)
             page.open_record.connect(self.open_record)
-            return page
-        factory = PAGE_FACTORIES.get(key)
-        if factory is not None:
-            return factory(self.svc, self.undo_stack)
-        return PlaceholderPage(key)
+        else:
+            factory = page_factory(key)
+            page = factory(self.svc, self.undo_stack) if factory is not None else PlaceholderPage(key)
+        self._slots[key].layout().addWidget(page)
+        return page
 
     def _actions(self) -> None:
         self.act_undo = self.undo_stack.createUndoAction(self)
@@ -147,23 +156,33 @@ class PlaceholderPage(QLabel):
         self.setText(_("This screen is being built."))
 
 
-# Area pages register here (key -> factory(services, undo_stack)); see ui/<area>/__init__.py.
-PAGE_FACTORIES: dict = {}
+class LazyPages(dict):
+    """The window's pages by area key, each built on first access."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self._window = window
+
+    def __missing__(self, key: str) -> QWidget:
+        page = self._window._make_page(key)
+        self[key] = page
+        if hasattr(page, "retranslate") and not isinstance(page, DashboardPage):
+            page.retranslate()
+        return page
+
+    def get(self, key: str, default=None):  # type: ignore[override]
+        return self[key] if key in self._window._slots else default
 
 
-def _register_pages() -> None:
+def page_factory(key: str):
+    """``make_page(services, undo_stack)`` of the package ``ui.<key>``, imported when first needed."""
     import importlib
 
-    for key, _title in AREAS:
-        name = f"ui.{key}"
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        if hasattr(mod, "make_page"):
-            PAGE_FACTORIES[key] = mod.make_page
-
-
-_register_pages()
+    name = f"ui.{key}"
+    try:
+        mod = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+    return getattr(mod, "make_page", None)
