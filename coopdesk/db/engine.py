@@ -6,13 +6,16 @@ opens a database at import time.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import functools
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
 from coopdesk.errors import CoopError
@@ -94,23 +97,37 @@ def alembic_config(url: str):
     return cfg
 
 
-def head_revision() -> str:
-    from alembic.script import ScriptDirectory
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*(.+)$", re.M)
 
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() or ""
+
+@functools.lru_cache(maxsize=1)
+def _revision_graph() -> tuple[frozenset[str], str]:
+    """Known revisions and the head, read from the migration files without importing Alembic
+    (which costs a noticeable part of the app's start-up)."""
+    revisions: dict[str, str | None] = {}
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            rev = ast.literal_eval(found["revision"])
+            revisions[rev] = ast.literal_eval(found.get("down_revision", "None"))
+    parents = {p for p in revisions.values() if p}
+    heads = sorted(r for r in revisions if r not in parents)
+    return frozenset(revisions), heads[-1] if heads else ""
+
+
+def head_revision() -> str:
+    return _revision_graph()[1]
 
 
 def known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()}
+    return set(_revision_graph()[0])
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def backup_sqlite(path: Path, reason: str = "backup") -> Path:
@@ -186,12 +203,12 @@ def _refuse_newer_readonly(path: Path) -> None:
 
 
 def _upgrade(engine: Engine, path: Path | None) -> None:
-    from alembic import command
-
     current = current_revision(engine)
     head = head_revision()
     if current == head:
         return
+    from alembic import command
+
     if current is not None and current not in known_revisions():
         raise CoopError("db_newer", found=current)
     has_tables = bool(inspect(engine).get_table_names())
