@@ -219,16 +219,23 @@ class DedupService:
             if not ids:
                 return []
             rows = []
+            cols = (Person.id, Person.first_name, Person.last_name, Person.first_name_ar, Person.last_name_ar,
+                    Person.sex, Person.birth_date, Person.commune_id, Commune.code)
             for chunk in _chunks(list(ids), 900):
-                rows.extend(s.execute(select(Person, Commune.code).join(Commune, Person.commune_id == Commune.id)
+                rows.extend(s.execute(select(*cols).join(Commune, Person.commune_id == Commune.id)
                                       .where(Person.id.in_(chunk), Person.anonymised.is_(False))).all())
         found = []
-        for person, code in rows:
-            total, reasons = score(probe, Probe.of(as_dict(person)))
+        year = probe.birth_date.year if probe.birth_date else None
+        for r in rows:
+            if year and r.birth_date and r.birth_date.year != year:
+                continue  # born another year: at most 100 - 25 + 5, under the threshold
+            other = Probe(f"{r.first_name} {r.last_name}".strip(), f"{r.first_name_ar} {r.last_name_ar}".strip(),
+                          r.birth_date, r.commune_id)
+            total, reasons = score(probe, other)
             if total >= THRESHOLD and "name" in reasons:
-                found.append({"id": person.id, "first_name": person.first_name, "last_name": person.last_name,
-                              "first_name_ar": person.first_name_ar, "last_name_ar": person.last_name_ar,
-                              "sex": person.sex, "birth_date": person.birth_date, "commune_code": code,
+                found.append({"id": r.id, "first_name": r.first_name, "last_name": r.last_name,
+                              "first_name_ar": r.first_name_ar, "last_name_ar": r.last_name_ar,
+                              "sex": r.sex, "birth_date": r.birth_date, "commune_code": r.code,
                               "score": round(total, 1), "reasons": reasons})
         found.sort(key=lambda c: (-c["score"], c["last_name"], c["id"]))
         return found[:limit]
@@ -326,17 +333,17 @@ def candidate_ids(s: Session, probe: Probe) -> set[str]:
     keys = sorted(probe.keys)
     ids: set[str] = set()
     if keys:
-        need = min(2, len(keys))
-        q = (select(PersonNameKey.person_id).where(PersonNameKey.key.in_(keys))
+        counts = dict(s.execute(select(PersonNameKey.key, func.count()).where(PersonNameKey.key.in_(keys))
+                                .group_by(PersonNameKey.key)).all())
+        # The three rarest words: a very common one ("Ait", "Mohamed") adds rows, not evidence.
+        rare = sorted(keys, key=lambda k: (counts.get(k, 0), k))[:3]
+        need = min(2, len(rare))
+        q = (select(PersonNameKey.person_id).where(PersonNameKey.key.in_(rare))
              .group_by(PersonNameKey.person_id).having(func.count() >= need))
         ids.update(s.scalars(q))
-        if need > 1:
+        if need > 1 and 0 < counts.get(rare[0], 0) <= RARE_BLOCK:
             # A typo in one word leaves one key in common: the rarest key alone is also a block.
-            counts = dict(s.execute(select(PersonNameKey.key, func.count()).where(PersonNameKey.key.in_(keys))
-                                    .group_by(PersonNameKey.key)).all())
-            rare = min(keys, key=lambda k: counts.get(k, 0))
-            if 0 < counts.get(rare, 0) <= RARE_BLOCK:
-                ids.update(s.scalars(select(PersonNameKey.person_id).where(PersonNameKey.key == rare)))
+            ids.update(s.scalars(select(PersonNameKey.person_id).where(PersonNameKey.key == rare[0])))
     if probe.birth_date:
         ids.update(s.scalars(select(Person.id).where(Person.birth_date == probe.birth_date)))
     return ids

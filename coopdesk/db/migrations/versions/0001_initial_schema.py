@@ -621,6 +621,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('participation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_participation_event_id'), ['event_id'], unique=False)
+        batch_op.create_index('ix_participation_event_status_person', ['event_id', 'status', 'person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_participation_person_id'), ['person_id'], unique=False)
 
     op.create_table('team',
@@ -662,6 +663,7 @@ def downgrade() -> None:
     op.drop_table('team')
     with op.batch_alter_table('participation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participation_person_id'))
+        batch_op.drop_index('ix_participation_event_status_person')
         batch_op.drop_index(batch_op.f('ix_participation_event_id'))
 
     op.drop_table('participation')
