@@ -52,7 +52,7 @@ def _audited(obj: Any) -> bool:
 
 def _before_flush(session: Session, _ctx, _instances) -> None:
     info = session.info
-    if not info.get("capture", True):
+    if not info.get("capture", True) or "username" not in info:
         return
     user = info.get("username", "")
     node_code = info.get("node_code", "")
@@ -146,7 +146,14 @@ def _derive(obj: Any) -> None:
             obj.birth_year = year
 
 
-def install(session_factory) -> None:
-    """Attach change capture to a sessionmaker (idempotent)."""
-    if not event.contains(session_factory, "before_flush", _before_flush):
-        event.listen(session_factory, "before_flush", _before_flush)
+def install(session_factory=None) -> None:
+    """Attach change capture to every ORM session (idempotent); it acts on the sessions a unit of
+    work opens (they carry ``username`` in ``info``).
+
+    Registered once on the ``Session`` class: listening on each sessionmaker looked the same, but
+    SQLAlchemy's registry is keyed by ``id()``, so a new sessionmaker that reused the address of a
+    collected one was taken as "already listening" and its writes went uncaptured.
+    """
+    del session_factory
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)

@@ -7,6 +7,7 @@ plain data; refusals raise :class:`CoopError` with a ``sync_*`` or ``bundle_*`` 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import lzma
@@ -41,6 +42,7 @@ PAYLOAD_MAGIC = b"CDSP1\n"
 Progress = Callable[[str, float], None] | None
 
 
+@functools.lru_cache(maxsize=1)
 def schema_version() -> int:
     from coopdesk.db.engine import head_revision
 
@@ -317,11 +319,12 @@ class SyncService:
             with self.ctx.uow(write=True) as s:
                 s.info["capture"] = False
                 conn = s.connection()
-                conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
                 outcome = state.merge_remote(conn, writes, prevs)
+                # Only inside the transaction (opened by the first write above) does this hold.
+                conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
                 models = by_tablename()
-                for entity, states in outcome.dirty.items():
-                    state.materialise(conn, models[entity], states)
+                for entity in _fk_order(outcome.dirty):
+                    state.materialise(conn, models[entity], outcome.dirty[entity])
                 hidden = state.remove_orphans(conn)
                 for o, (_lo, hi) in manifest["ranges"]["full"].items():
                     state.bump_vector(conn, o, hi, hi)
@@ -418,8 +421,8 @@ class SyncService:
                 extra = {f: [h] for f, h in found["edit_hlcs"].items()}
                 extra[state.DELETED] = [found["delete_hlc"]]
                 w = state.LocalWrite(e, rid, {state.DELETED: keep == "mine"}, extra_prev=extra)
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             states = state.local_writes(conn, self.ctx.node()[1], self.ctx.clock, [w])
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             state.materialise(conn, by_tablename()[e], {rid: states[(e, rid)]})
             state.remove_orphans(conn)
             s.add(AuditEntry(username=self.ctx.actor.username, node=self.ctx.node()[1], entity=e, row_id=rid,
@@ -445,17 +448,18 @@ class SyncService:
                 same = self._partner(s, with_code).commune_code == commune
             pol = policy.load(conn)
             h = hashlib.sha256()
-            from coopdesk.db.capture import to_json_value
-
             for model in sorted(synced_classes(), key=lambda m: m.__tablename__):
                 c = state.columns_for(model)
-                fields = sorted(f for f in c.attr_to_col if f != "id" and (same or pol.travels(model.__tablename__, f)))
-                cols = [getattr(model, f) for f in fields]
-                h.update(f"\n#{model.__tablename__}:{','.join(fields)}\n".encode())
-                for row in s.execute(select(model.id, *cols).order_by(model.id)):
-                    h.update(json.dumps([to_json_value(v) for v in row], ensure_ascii=False,
-                                        separators=(",", ":")).encode())
+                e = model.__tablename__
+                cols = sorted(c.cols)
+                fields = [f for f, col in sorted(c.attr_to_col.items()) if col in c.cols]
+                keep = [c.attr_to_col[f] for f in fields if same or pol.travels(e, f)]
+                h.update(f"\n#{e}:{','.join(keep)}\n".encode())
+                sql = "SELECT " + ", ".join(f'"{k}"' for k in ["id", *keep]) + f' FROM "{c.table}" ORDER BY id'
+                for row in conn.exec_driver_sql(sql):
+                    h.update(json.dumps(list(row), ensure_ascii=False, separators=(",", ":"), default=str).encode())
                     h.update(b"\n")
+                del cols
             return h.hexdigest()
 
 
@@ -476,6 +480,13 @@ def _ensure_own_rows(conn: Any, ctx: Context) -> None:
         fields = row_fields(node) if node is not None else None
     if fields:
         state.local_writes(conn, code, ctx.clock, [state.LocalWrite("node", node_id, fields)])
+
+
+def _fk_order(entities: Iterable[str]) -> list[str]:
+    from coopdesk.db.models import Base
+
+    order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
+    return sorted(entities, key=lambda e: order.get(e, 0))
 
 
 def _read(path: str | Path) -> bytes:

@@ -28,8 +28,11 @@ def origin_of(hlc: str) -> str:
     return hlc.rsplit(".", 1)[1]
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _ENCODE(obj)
 
 
 def _chunks(seq: list[Any], n: int = CHUNK) -> Iterable[list[Any]]:
@@ -189,7 +192,11 @@ def merge_remote(conn: Connection, writes: list[tuple[str, str, str, int, dict[s
             if hlc > out.max_hlc:
                 out.max_hlc = hlc
             touches.append((origin_of(hlc), seq, entity, rid))
-            st = states.setdefault(rid, {})
+            st = states.get(rid)
+            if st is None:  # a row new here: nothing to compare (the common case of a first sync)
+                states[rid] = {f: [hlc, seq, v] for f, v in fields.items()}
+                changed.add(rid)
+                continue
             for f, v in fields.items():
                 cur = st.get(f)
                 loser = None

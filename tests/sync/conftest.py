@@ -35,3 +35,15 @@ def nodes(node_templates, tmp_path):
     yield opened
     for s in opened.values():
         s.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long property runs only with ``-m thorough`` or COOPDESK_THOROUGH=1."""
+    import os
+
+    if "thorough" in (config.option.markexpr or "") or os.environ.get("COOPDESK_THOROUGH"):
+        return
+    skip = pytest.mark.skip(reason="long run: use -m thorough or COOPDESK_THOROUGH=1")
+    for item in items:
+        if "thorough" in item.keywords:
+            item.add_marker(skip)

@@ -46,7 +46,8 @@ def test_bundle_round_trip_converges_and_is_idempotent(nodes, tmp_path):
 def test_concurrent_edits_of_different_fields_both_survive_same_field_is_a_conflict(nodes, tmp_path):
     a, b = nodes["TIZ"], nodes["TIZ2"]
     p = person(a, "TIZ")
-    ship(a, b, tmp_path / "1")
+    _, res = ship(a, b, tmp_path / "1")
+    assert res["bundles"][0]["counts"]["person"]["created"] == 1, res
     a.people.update_person(p["id"], phone="0611")
     b.people.update_person(p["id"], address="Rue 1")
     a.people.update_person(p["id"], consent_scope="mine")
