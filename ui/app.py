@@ -32,9 +32,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def is_demo(args: argparse.Namespace) -> bool:
+    return bool(args.demo or (not args.db and os.environ.get("COOPDESK_DEMO")))
+
+
 def open_app_services(args: argparse.Namespace) -> Services:
     """Open the chosen database; the demo one is built the first time."""
-    if args.demo or (not args.db and os.environ.get("COOPDESK_DEMO")):
+    if is_demo(args):
         target = paths.demo_database()
         target.parent.mkdir(parents=True, exist_ok=True)
         svc = open_services(target)
@@ -81,9 +85,20 @@ def run(argv: list[str] | None = None) -> int:
     except CoopError as exc:
         QMessageBox.critical(None, "CoopDesk", exc.message())
         return 1
+    window_svc = svc
+    # The demo database opens without a login (fictitious data); a real one asks once any account
+    # has a password (docs/decisions.md, "Login in the desktop app").
+    if not is_demo(args):
+        from ui.login import ask_login, login_required
+
+        if login_required(svc):
+            window_svc = ask_login(svc, settings)
+            if window_svc is None:
+                svc.close()
+                return 0
     from ui.main_window import MainWindow
 
-    window = MainWindow(svc, settings=settings)
+    window = MainWindow(window_svc, settings=settings)
     window.show()
     code = app.exec()
     svc.close()

@@ -86,6 +86,11 @@ class AuthService:
                 s.commit()
             return Actor(user.username, user.role, user.can_see_health)
 
+    def login_required(self) -> bool:
+        """True once any account has a password: the desktop app then asks who is working."""
+        with self.ctx.uow() as s:
+            return s.scalar(select(User.id).where(User.password_hash != "").limit(1)) is not None
+
     def login_names(self) -> list[str]:
         """User names offered on the login screen (the UI preselects the last one used)."""
         with self.ctx.uow() as s:
