@@ -56,7 +56,6 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
         return
     user = info.get("username", "")
     node_code = info.get("node_code", "")
-    node_id = info.get("node_id", "")
     clock = info.get("clock")
     entries: list[Any] = []
     writes: list[Any] = []

@@ -25,7 +25,7 @@ def _svc(args: argparse.Namespace) -> Any:
 
 
 def _progress(args: argparse.Namespace):
-    if getattr(args, "json", False):
+    if getattr(args, "json", False) or not getattr(args, "progress", False):
         return None
 
     def report(stage: str, fraction: float) -> None:
@@ -195,11 +195,13 @@ def register(sub: Any) -> None:
     p.add_argument("--out", required=True, help=_("folder to write the bundle files into"))
     p.add_argument("--full", action="store_true", help=_("send everything again"))
     p.add_argument("--max-size", type=float, default=10, help=_("largest file in MB (default 10)"))
+    p.add_argument("--progress", action="store_true", help=_("show the stages on the error output"))
     _json_flag(p)
     p.set_defaults(func=cmd_export)
     p = ss.add_parser("import", help=_("import bundle files"))
     p.add_argument("files", nargs="+")
     p.add_argument("--dry-run", action="store_true", help=_("show what would change, write nothing"))
+    p.add_argument("--progress", action="store_true", help=_("show the stages on the error output"))
     _json_flag(p)
     p.set_defaults(func=cmd_import)
     p = ss.add_parser("status", help=_("what partners acknowledged, pending changes, open conflicts"))

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopdesk.db.models import AuditEntry, Blob, LocalSetting, by_tablename, synced_classes
+from coopdesk.db.models import AuditEntry, Blob, by_tablename, synced_classes
 from coopdesk.errors import CoopError, PermissionDenied, ValidationError, register_messages
 from coopdesk.i18n import N_
 from coopdesk.services.base import Context, set_setting, setting

@@ -25,7 +25,7 @@ def test_import_killed_midway_leaves_the_database_as_before(node_templates, tmp_
     b.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COOPDESK_LANG": "en"}
     proc = subprocess.Popen([sys.executable, "-m", "coopdesk", "--db", str(tmp_path / "TIZ2.db"), "sync", "import",
-                             *paths], stderr=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
+                             "--progress", *paths], stderr=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
     for line in proc.stderr:
         if line.startswith("apply"):
             break
