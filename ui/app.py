@@ -11,7 +11,7 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from coopdesk import paths

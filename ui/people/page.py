@@ -25,6 +25,7 @@ from coopdesk.i18n import N_, _, format_number, ngettext
 from ui.common import ChoiceCombo, commune_name, hide_for_viewer
 from ui.people.model import PeopleModel
 from ui.people.person_panel import PersonPanel
+from ui.people.tools import PeopleTools
 
 DISABILITY_FILTER = {"yes": N_("With a disability"), "no": N_("Without a disability")}
 
@@ -72,6 +73,7 @@ class PeoplePage(QWidget):
 
         self.panel = PersonPanel(services, undo_stack)
         self.panel.changed.connect(self._person_changed)
+        self.tools = PeopleTools(services, self)  # Import…, Export…, Find duplicates, Anonymise…
 
         filters = QHBoxLayout()
         for w in (self.commune, self.sex, self.action, self.disability):
@@ -83,6 +85,7 @@ class PeoplePage(QWidget):
         lay = QVBoxLayout(left)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
+        lay.addWidget(self.tools)
         lay.addLayout(filters)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.count_label)
@@ -179,4 +182,5 @@ class PeoplePage(QWidget):
             combo.retranslate()
         self.model.retranslate()
         self.panel.retranslate()
+        self.tools.retranslate()
         self._show_count()

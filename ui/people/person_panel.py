@@ -25,7 +25,17 @@ from PySide6.QtWidgets import (
 from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date
-from ui.common import ChoiceCombo, DateField, Form, commune_name, dialogs, execute, hide_for_viewer, report_error
+from ui.common import (
+    ChoiceCombo,
+    DateField,
+    Form,
+    commune_name,
+    dialogs,
+    execute,
+    hide_for_viewer,
+    report_error,
+)
+from ui.people.merge_dialog import DuplicateBanner
 
 FORM_FIELDS = ("last_name", "first_name", "last_name_ar", "first_name_ar", "sex", "birth_date", "commune_id",
                "phone", "email", "address", "disability", "disability_details", "consent_date", "consent_scope",
@@ -88,9 +98,14 @@ class PersonPanel(QTabWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
+        # Possible duplicates of a new person, shown before it is saved (ui/people/merge_dialog.py).
+        self.duplicates = DuplicateBanner()
+        self.duplicates.open_requested.connect(self._open_duplicate)
+        self.duplicates.save_anyway.connect(lambda: self.save(force=True))
         details_page = QWidget()
         lay = QVBoxLayout(details_page)
         lay.addWidget(self.title)
+        lay.addWidget(self.duplicates)
         lay.addWidget(f)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -164,6 +179,7 @@ class PersonPanel(QTabWidget):
 
     def new(self) -> None:
         self.person_id = None
+        self.duplicates.set_candidates([])
         self.form.clear()
         site = self.svc.setup.site()
         self.form.widget("commune_id").set_code(site.get("commune_id"))
@@ -186,6 +202,7 @@ class PersonPanel(QTabWidget):
             return
         self.person_id = person_id
         self.record = p
+        self.duplicates.set_candidates([])
         self.form.set_values(p)
         self.setTabEnabled(1, True)
         self.setTabEnabled(2, True)
@@ -243,13 +260,18 @@ class PersonPanel(QTabWidget):
             values.pop("disability_details", None)
         return values
 
-    def save(self) -> None:
+    def save(self, *_args: Any, force: bool = False) -> None:
         if not self.svc.actor.can_edit:
             return
         values = self.values()
         self.form.clear_errors()
         people = self.svc.people
         try:
+            if self.person_id is None and not force:
+                candidates = self.svc.dedup.possible_duplicates(values)
+                if candidates:  # the user opens one of them, or saves anyway
+                    self.duplicates.set_candidates(candidates)
+                    return
             if self.person_id is None:
                 created = execute(self.undo_stack, _("Create beneficiary {name}").format(name=person_label(values)),
                                   do=lambda: people.create_person(**values),
@@ -268,6 +290,10 @@ class PersonPanel(QTabWidget):
                 self.changed.emit(pid)
         except CoopError as exc:
             report_error(self, exc, self.form)
+
+    def _open_duplicate(self, person_id: str) -> None:
+        self.load(person_id)
+        self.changed.emit(person_id)
 
     def _after_undo_redo(self) -> None:
         # Called after every redo/undo (and once right after the first do): keep the panel honest.
@@ -315,6 +341,7 @@ class PersonPanel(QTabWidget):
         self.enrol_button.setText(_("Enrol"))
         self.ms_button.setText(_("Add milestone"))
         self.ms_kind.retranslate()
+        self.duplicates.retranslate()
         self._title()
         if self.person_id:
             self.load(self.person_id)

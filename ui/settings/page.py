@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -135,7 +136,17 @@ class SettingsPage(LazyLoad, QWidget):
         self.backup_button.setVisible(services.actor.can_edit)
         self.restore_button.setVisible(self.is_admin)
 
-        grid = QGridLayout(self)
+        # Two tabs: these settings, and personal data (ui/settings/privacy.py).
+        from ui.settings.privacy import PrivacySection
+
+        self.general = QWidget()
+        self.privacy = PrivacySection(services)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        self.tabs.addTab(self.general, "")
+        self.tabs.addTab(self.privacy, "")
+        QVBoxLayout(self).addWidget(self.tabs)
+        grid = QGridLayout(self.general)
         grid.addWidget(self.box_site, 0, 0)
         grid.addWidget(self.box_lang, 1, 0)
         grid.addWidget(self.box_backup, 2, 0)
@@ -257,6 +268,9 @@ class SettingsPage(LazyLoad, QWidget):
                     "currency": N_("Currency"), "timezone": N_("Time zone"), "user": N_("Signed in as")}
         for key, (caption, _label) in self.site_labels.items():
             caption.setText(_(captions[key]))
+        self.tabs.setTabText(0, _("This site and its users"))
+        self.tabs.setTabText(1, _("Personal data"))
+        self.privacy.retranslate()
         self.box_site.setTitle(_("This site"))
         self.box_lang.setTitle(_("Language of the interface"))
         self.lang_hint.setText(_("The change applies at once, without restarting."))
