@@ -63,3 +63,15 @@ def test_account_locked_after_five_failures(qtbot, with_password, settings):
                                     "an administrator must unlock it.").format(username="redacteur", n=5)
     _try(qtbot, dialog, "bon-mot-de-passe")  # even the right password is refused now
     assert dialog.actor is None and "redacteur" in dialog.error.text()
+
+
+def test_start_asks_who_is_working_once_an_account_has_a_password(qtbot, with_password, monkeypatch):
+    import ui.app
+    import ui.login
+
+    asked: list[object] = []
+    monkeypatch.setattr(ui.login, "ask_login", lambda services, settings: asked.append(services))  # closed
+    monkeypatch.setattr(ui.app, "open_app_services", lambda args: with_password)
+    monkeypatch.setattr(ui.app.sys, "excepthook", ui.app.sys.excepthook)  # run() replaces it
+    assert ui.app.run(["coopdesk", "--db", "unused.db", "--lang", "fr"]) == 0  # no window without a login
+    assert asked == [with_password]
