@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date, format_datetime
+from ui.committee.models import VotesModel
 from ui.common import (
     ChoiceCombo,
     DateField,
@@ -40,8 +41,8 @@ from ui.common import (
     hide_for_viewer,
     report_error,
 )
-from ui.committee.models import VotesModel
 from ui.models import Column, RecordsModel
+from ui.print_preview import Previewer
 
 MEETING_COLUMNS = [
     Column(N_("No."), lambda m: m["number"], Qt.AlignmentFlag.AlignRight),
@@ -265,6 +266,13 @@ class CommitteePage(QWidget):
         self.btn_print_att.setObjectName("printAttendance")
         self.btn_print_att.clicked.connect(lambda: self.print_pdf("attendance"))
         self.progress = ProgressPanel()
+        self.previewer = Previewer(self, services, self.progress)
+        self.preview_buttons: dict[str, QPushButton] = {}
+        for kind in ("minutes", "attendance", "convocation"):
+            b = QPushButton()
+            b.setObjectName(f"preview_{kind}")
+            b.clicked.connect(lambda _c=False, k=kind: self.preview(k))
+            self.preview_buttons[kind] = b
         min_page = QWidget()
         lay = QVBoxLayout(min_page)
         steps = QHBoxLayout()
@@ -279,6 +287,7 @@ class CommitteePage(QWidget):
             buttons.addWidget(b)
         lay.addLayout(buttons)
         lay.addLayout(_row(self.btn_print, self.btn_print_att))
+        lay.addLayout(_row(*self.preview_buttons.values()))
         lay.addWidget(self.progress)
 
         self.tabs = QTabWidget()
@@ -297,7 +306,10 @@ class CommitteePage(QWidget):
         self.act_save = QAction(self)
         self.act_save.setShortcut(QKeySequence.StandardKey.Save)
         self.act_save.triggered.connect(self.save)
-        for act in (self.act_new, self.act_save):
+        self.act_preview = QAction(self)
+        self.act_preview.setShortcut(QKeySequence.StandardKey.Print)
+        self.act_preview.triggered.connect(lambda: self.preview("minutes"))
+        for act in (self.act_new, self.act_save, self.act_preview):
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(act)
         hide_for_viewer(services, self.new_button, self.save_button, self.presence_button, self.add_attendee_button,
@@ -522,7 +534,7 @@ class CommitteePage(QWidget):
         for code, b in self.btn_sign.items():
             b.setEnabled(final and code not in signed)
         self.btn_version.setEnabled(final)
-        for b in (self.btn_print, self.btn_print_att):
+        for b in (self.btn_print, self.btn_print_att, *self.preview_buttons.values()):
             b.setEnabled(self.printing and self.meeting_id is not None)
 
     def draft_minutes(self) -> None:
@@ -592,6 +604,18 @@ class CommitteePage(QWidget):
         self.progress.watch(self.task)
         self.task.start()
 
+    def preview(self, kind: str) -> None:
+        """Preview (then print or save) the minutes, attendance sheet or convocation of this meeting."""
+        if not self.printing or not self.meeting_id:
+            return
+        number = self.meeting.get("number", "")
+        title = {"minutes": _("Minutes of the steering committee no. {number}").format(number=number),
+                 "attendance": _("Attendance sheet") + f" · {number}",
+                 "convocation": _("Convocation") + f" · {number}"}[kind]
+        name = {"minutes": "pv", "attendance": "presences", "convocation": "convocation"}[kind]
+        self.previewer.open(kind, title=title, file_name=f"{name}-copil-{number}.pdf",
+                            lang=None if kind == "convocation" else "fr", meeting_id=self.meeting_id)
+
     # ------------------------------------------------------------------ language
 
     def retranslate(self) -> None:
@@ -620,6 +644,11 @@ class CommitteePage(QWidget):
         tip = "" if self.printing else _("Printing is not available in this installation yet.")
         self.btn_print.setToolTip(tip)
         self.btn_print_att.setToolTip(tip)
+        for kind, text in (("minutes", _("Preview and print the minutes…")),
+                           ("attendance", _("Preview and print the attendance sheet…")),
+                           ("convocation", _("Preview and print the convocation…"))):
+            self.preview_buttons[kind].setText(text)
+            self.preview_buttons[kind].setToolTip(tip)
         if self.meeting_id:
             self._show_votes()
             self._show_minutes()
