@@ -116,3 +116,56 @@ def test_print_draws_every_page_on_the_printer(qtbot, demo, warnings, monkeypatc
     printed.load(str(out))
     assert printed.pageCount() == dlg.page_count()
     assert warnings == []
+
+
+def test_certificate_of_a_non_participant_is_refused_with_its_message(qtbot, demo, warnings):
+    from ui.events.page import EventsPage
+
+    page = _page(qtbot, EventsPage, demo)
+    sport = demo.demo_ids["sport"]
+    page.table.selectRow([r for r, e in enumerate(page.list_model.rows) if e["id"] == sport][0])
+    page.tabs.setCurrentIndex(1)
+    statuses = [r["status"] for r in page.attendance.rows]
+    button = page.findChild(QPushButton, "previewCertificate")
+
+    def choose(status: str) -> None:
+        index = page.attendance.index(statuses.index(status), 1)
+        page.att_view.scrollTo(index)
+        qtbot.mouseClick(page.att_view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=page.att_view.visualRect(index).center())
+
+    choose("absent")
+    with qtbot.waitSignal(page.previewer.refused, timeout=20000) as refused:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    expected = "Cette personne n'a pas participé à l'événement : aucune attestation ne peut être délivrée."
+    assert refused.args == [expected]
+    assert warnings == [expected]
+    assert page.previewer.dialog is None
+
+    choose("attended")  # the same button for someone who came opens the certificate
+    dlg = _open(qtbot, page, lambda: qtbot.mouseClick(button, Qt.MouseButton.LeftButton))
+    assert dlg.page_count() == 1
+    assert warnings == [expected]
+
+
+def test_report_preview_of_2026_opens_from_the_plans_page(qtbot, window, warnings):
+    window.nav.setCurrentRow(2)
+    page = window.pages["plans"]
+    page.plan_combo.setCurrentIndex(page.plan_combo.findText("2026"))
+    dlg = _open(qtbot, page, lambda: qtbot.mouseClick(page.findChild(QPushButton, "previewReport"),
+                                                      Qt.MouseButton.LeftButton))
+    assert warnings == []
+    assert "2026" in dlg.windowTitle()
+    assert dlg.page_count() > 5
+    assert dlg.rendered_pages == [0]  # a long report: page 1 shown, the rest drawn only when scrolled to
+
+
+def test_ctrl_p_opens_the_minutes_preview(qtbot, demo, warnings):
+    page = _committee(qtbot, demo)
+    page.activateWindow()
+    page.meeting_view.setFocus()
+    qtbot.waitUntil(page.meeting_view.hasFocus)
+    dlg = _open(qtbot, page, lambda: qtbot.keyClick(page.meeting_view, Qt.Key.Key_P,
+                                                    Qt.KeyboardModifier.ControlModifier))
+    assert dlg.page_count() >= 2
+    assert warnings == []

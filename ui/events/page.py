@@ -7,7 +7,15 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QStandardItem, QStandardItemModel, QTextCharFormat
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QKeySequence,
+    QStandardItem,
+    QStandardItemModel,
+    QTextCharFormat,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -31,9 +39,20 @@ from PySide6.QtWidgets import (
 from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date, ngettext
-from ui.common import ChoiceCombo, DateField, Form, commune_name, dialogs, execute, hide_for_viewer, report_error
+from ui.common import (
+    ChoiceCombo,
+    DateField,
+    Form,
+    ProgressPanel,
+    commune_name,
+    dialogs,
+    execute,
+    hide_for_viewer,
+    report_error,
+)
 from ui.events.models import AttendanceModel, participant_name
 from ui.models import Column, RecordsModel
+from ui.print_preview import Previewer
 
 EVENT_COLUMNS = [
     Column(N_("Date"), lambda e: format_date(e["start"], "medium")),
@@ -152,6 +171,21 @@ class EventsPage(QWidget):
         row.addWidget(self.att_summary, 1)
         row.addWidget(self.apply_button)
         lay.addLayout(row)
+        self.preview_sheet = QPushButton()
+        self.preview_sheet.setObjectName("previewEventAttendance")
+        self.preview_sheet.clicked.connect(self.preview_attendance)
+        self.preview_certificate = QPushButton()
+        self.preview_certificate.setObjectName("previewCertificate")
+        self.preview_certificate.clicked.connect(self.preview_certificate_of_selected)
+        self.print_progress = ProgressPanel()
+        self.print_progress.cancel_button.setObjectName("cancelEventPrint")
+        self.previewer = Previewer(self, services, self.print_progress)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.preview_sheet)
+        row.addWidget(self.preview_certificate)
+        lay.addLayout(row)
+        lay.addWidget(self.print_progress)
 
         # --- teams
         self.team_combo = QComboBox()
@@ -231,7 +265,10 @@ class EventsPage(QWidget):
         self.act_save = QAction(self)
         self.act_save.setShortcut(QKeySequence.StandardKey.Save)
         self.act_save.triggered.connect(self.save)
-        for act in (self.act_new, self.act_save):
+        self.act_preview = QAction(self)
+        self.act_preview.setShortcut(QKeySequence.StandardKey.Print)
+        self.act_preview.triggered.connect(self.preview_attendance)
+        for act in (self.act_new, self.act_save, self.act_preview):
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(act)
         hide_for_viewer(services, self.new_button, self.save_button, self.apply_button, self.reg_button,
@@ -470,6 +507,27 @@ class EventsPage(QWidget):
         except CoopError as exc:
             dialogs.warn(self, exc.message())
 
+    # ------------------------------------------------------------------ printing
+
+    def preview_attendance(self) -> None:
+        """Preview (then print or save) the attendance sheet of this event."""
+        if not self.event_id:
+            return
+        self.previewer.open("attendance", title=_("Attendance sheet") + " · " + self.current.get("title", ""),
+                            file_name=f"presences-{self.current['start'].isoformat()}.pdf", event_id=self.event_id)
+
+    def preview_certificate_of_selected(self) -> None:
+        """The attendance certificate of the participant selected in the list (refused if they did not attend)."""
+        index = self.att_view.currentIndex()
+        if not self.event_id or not index.isValid():
+            dialogs.warn(self, _("Choose a participant in the list first."))
+            return
+        person = self.attendance.rows[index.row()]
+        name = participant_name(person)
+        self.previewer.open("certificate", title=_("Certificate of attendance") + " · " + name,
+                            file_name=f"attestation-{self.current['start'].isoformat()}-{index.row() + 1}.pdf",
+                            event_id=self.event_id, person_id=person["person_id"])
+
     # ------------------------------------------------------------------ language
 
     def retranslate(self) -> None:
@@ -492,6 +550,9 @@ class EventsPage(QWidget):
         self.add_member.setText(_("Add to the team"))
         self.remove_member.setText(_("Remove from the team"))
         self.save_team.setText(_("Save the team"))
+        self.preview_sheet.setText(_("Preview and print the attendance sheet…"))
+        self.preview_certificate.setText(_("Certificate of the selected participant…"))
+        self.print_progress.retranslate()
         if self.event_id:
             self._attendance_summary()
             self._fill_teams()

@@ -25,12 +25,22 @@ from PySide6.QtWidgets import (
 from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date, format_number
-from ui.common import ChoiceCombo, axis_name, commune_name, execute, hide_for_viewer, money, report_error
+from ui.common import (
+    ChoiceCombo,
+    ProgressPanel,
+    axis_name,
+    commune_name,
+    execute,
+    hide_for_viewer,
+    money,
+    report_error,
+)
 from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
 from ui.models import Column, RecordsModel
 from ui.plans.action_form import ActionEditor
 from ui.plans.timeline import Timeline
+from ui.print_preview import Previewer
 
 ACTION_COLUMNS = [
     Column(N_("Code"), lambda r: r["code"]),
@@ -97,6 +107,13 @@ class PlansPage(LazyLoad, QWidget):
         top.addWidget(self.steps)
         top.addWidget(self.next_step_button)
         top.addStretch(1)
+        self.report_button = QPushButton()
+        self.report_button.setObjectName("previewReport")
+        self.report_button.clicked.connect(self.preview_report)
+        top.addWidget(self.report_button)
+        self.print_progress = ProgressPanel()
+        self.print_progress.cancel_button.setObjectName("cancelReport")
+        self.previewer = Previewer(self, services, self.print_progress)
 
         self.filter_axis = ChoiceCombo([], empty=N_("All axes"), translate=False)
         self.filter_axis.setObjectName("filterAxis")
@@ -146,10 +163,14 @@ class PlansPage(LazyLoad, QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.plan_info)
+        layout.addWidget(self.print_progress)
         layout.addWidget(splitter, 1)
 
         new = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         new.activated.connect(self.editor.new_action)
+        report = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
+        report.activated.connect(self.preview_report)
+        report.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         hide_for_viewer(services, self.new_plan_button, self.next_step_button)
         undo_stack.indexChanged.connect(self._external_change)
         self.retranslate()
@@ -182,6 +203,7 @@ class PlansPage(LazyLoad, QWidget):
     def _plan_chosen(self, *_args: Any) -> None:
         plan = self.current_plan()
         self.editor.set_plan(plan["id"] if plan else None)
+        self.report_button.setEnabled(plan is not None)
         if plan is None:
             self.steps.set_status("")
             self.plan_info.setText(_("No action plan yet: create one for the coming year."))
@@ -313,8 +335,19 @@ class PlansPage(LazyLoad, QWidget):
         """An adopted committee decision validates the plan (article 4)."""
         return choose_decision(self, self.svc, _("Validate the plan"))
 
+    def preview_report(self) -> None:
+        """Preview (then print or save) the annual activity report of the plan's year."""
+        plan = self.current_plan()
+        if plan is None:
+            return
+        year = plan["year"]
+        self.previewer.open("report", title=_("Annual activity report {year}").format(year=year),
+                            file_name=f"rapport-activite-{year}.pdf", year=year)
+
     def retranslate(self) -> None:
         self.year_label.setText(_("Plan of the year"))
+        self.report_button.setText(_("Annual report…"))
+        self.print_progress.retranslate()
         self.new_plan_button.setText(_("New plan"))
         self.next_step_button.setText(_("Next step"))
         self.filter_label.setText(_("Filter:"))
