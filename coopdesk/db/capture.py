@@ -78,9 +78,7 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
         if not _audited(obj):
             continue
         if getattr(obj, "id", None) is None:
-            from coopdesk.db.models import new_id
-
-            obj.id = new_id()
+            obj.id = natural_id(obj) or _new_id()
         fields = row_fields(obj)
         entries.append(AuditEntry(username=user, node=node_code, entity=type(obj).__tablename__,
                                   row_id=obj.id, op="create", before="", after=_dump(fields)))
@@ -118,12 +116,48 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
     for entry in entries:
         session.add(entry)
     if writes:
-        from coopdesk.sync.state import local_writes
+        from coopdesk.sync.state import local_writes, set_local_setting
 
         conn = session.connection()
-        local_writes(conn, node_code, clock, writes)
-        conn.exec_driver_sql("INSERT OR REPLACE INTO local_setting (key, value) VALUES ('sync_hlc', ?)",
-                             (clock.last.encode(),))
+        revived: dict[str, set[str]] = {}
+        local_writes(conn, node_code, clock, writes, revived)
+        set_local_setting(conn, "sync_hlc", clock.last.encode())
+        if revived:
+            pending = session.info.setdefault("sync_revived", {})
+            for entity, ids in revived.items():
+                pending.setdefault(entity, set()).update(ids)
+
+
+def _after_flush(session: Session, _ctx) -> None:
+    """A record re-created with the identifier of a deleted one (same natural key): rows that were
+    hidden because it was gone show again, as they do on the partner that receives it."""
+    revived = session.info.pop("sync_revived", None)
+    if revived:
+        from coopdesk.sync.state import apply
+
+        apply(session.connection(), {}, revived)
+
+
+def _new_id() -> str:
+    from coopdesk.db.models import new_id
+
+    return new_id()
+
+
+def natural_id(obj: Any) -> str | None:
+    """The identifier of a new row of a table with a natural key (``__natural_key__``, e.g. the plan
+    of a year, a person's enrolment in an action): a UUIDv5 of the table and the key's values, so two
+    sites that create "the same" record offline create the same row, and sync merges it field by
+    field instead of failing on the unique constraint. None when a key value is not set yet."""
+    key = getattr(type(obj), "__natural_key__", None)
+    if not key:
+        return None
+    values = [getattr(obj, k, None) for k in key]
+    if any(v is None or v == "" for v in values):
+        return None
+    from coopdesk.domain.reference import ref_id
+
+    return ref_id(type(obj).__tablename__, ":".join(str(v) for v in values))
 
 
 def _fill_defaults(obj: Any) -> None:
@@ -156,3 +190,5 @@ def install(session_factory=None) -> None:
     del session_factory
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)

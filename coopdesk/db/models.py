@@ -38,7 +38,12 @@ class Base(DeclarativeBase):
 
 
 class Synced:
-    """Rows that travel in sync bundles and appear in the audit trail."""
+    """Rows that travel in sync bundles and appear in the audit trail.
+
+    A table whose rows are unique by other columns declares them in ``__natural_key__``: a new row
+    gets a UUIDv5 of those values (``coopdesk.db.capture.natural_id``), so the same record created
+    offline on two sites is one row after sync, merged field by field.
+    """
 
     __synced__ = True
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -133,6 +138,7 @@ class Axis(Synced, Base):
 
 class Plan(Synced, Base):
     __tablename__ = "plan"
+    __natural_key__ = ('year',)
     year: Mapped[int] = mapped_column(Integer, unique=True)
     status: Mapped[str] = mapped_column(String(12), default="draft")
     validated_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -143,6 +149,7 @@ class Plan(Synced, Base):
 
 class Action(Synced, Base):
     __tablename__ = "action"
+    __natural_key__ = ('plan_id', 'code')
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
     plan_id: Mapped[str] = fk("plan.id")
     code: Mapped[str] = mapped_column(String(16))
@@ -163,6 +170,7 @@ class ActionTheme(Synced, Base):
     """A transversal theme (gender equality, Amazigh and francophone culture) of an action."""
 
     __tablename__ = "action_theme"
+    __natural_key__ = ('action_id', 'axis_id')
     __table_args__ = (UniqueConstraint("action_id", "axis_id"),)
     action_id: Mapped[str] = fk("action.id", ondelete="CASCADE")
     axis_id: Mapped[str] = fk("axis.id")
@@ -180,6 +188,7 @@ class Organisation(Synced, Base):
 
 class ActionPartner(Synced, Base):
     __tablename__ = "action_partner"
+    __natural_key__ = ('action_id', 'organisation_id')
     __table_args__ = (UniqueConstraint("action_id", "organisation_id"),)
     action_id: Mapped[str] = fk("action.id", ondelete="CASCADE")
     organisation_id: Mapped[str] = fk("organisation.id")
@@ -214,6 +223,7 @@ class Indicator(Synced, Base):
 
 class IndicatorTarget(Synced, Base):
     __tablename__ = "indicator_target"
+    __natural_key__ = ('indicator_id', 'commune_id')
     __table_args__ = (UniqueConstraint("indicator_id", "commune_id"),)
     indicator_id: Mapped[str] = fk("indicator.id", ondelete="CASCADE")
     commune_id: Mapped[str] = fk("commune.id")
@@ -224,6 +234,7 @@ class IndicatorValue(Synced, Base):
     """A value reported by hand, always per commune and sex."""
 
     __tablename__ = "indicator_value"
+    __natural_key__ = ('indicator_id', 'commune_id', 'sex')
     __table_args__ = (UniqueConstraint("indicator_id", "commune_id", "sex"),)
     indicator_id: Mapped[str] = fk("indicator.id", ondelete="CASCADE")
     commune_id: Mapped[str] = fk("commune.id")
@@ -262,6 +273,7 @@ class Person(Synced, Base):
 
 class Enrolment(Synced, Base):
     __tablename__ = "enrolment"
+    __natural_key__ = ('person_id', 'action_id')
     __table_args__ = (UniqueConstraint("person_id", "action_id"),)
     person_id: Mapped[str] = fk("person.id")
     action_id: Mapped[str] = fk("action.id")
@@ -300,6 +312,7 @@ class Event(Synced, Base):
 
 class Participation(Synced, Base):
     __tablename__ = "participation"
+    __natural_key__ = ('event_id', 'person_id')
     # The covering index lets the year's indicators count attendees without reading the rows.
     __table_args__ = (UniqueConstraint("event_id", "person_id"),
                       Index("ix_participation_event_status_person", "event_id", "status", "person_id"))
@@ -316,6 +329,7 @@ class Team(Synced, Base):
 
 class TeamMember(Synced, Base):
     __tablename__ = "team_member"
+    __natural_key__ = ('team_id', 'person_id')
     __table_args__ = (UniqueConstraint("team_id", "person_id"),)
     team_id: Mapped[str] = fk("team.id", ondelete="CASCADE")
     person_id: Mapped[str] = fk("person.id")
@@ -368,6 +382,7 @@ class Decision(Synced, Base):
 
 class Vote(Synced, Base):
     __tablename__ = "vote"
+    __natural_key__ = ('decision_id', 'attendee_id')
     __table_args__ = (UniqueConstraint("decision_id", "attendee_id"),)
     decision_id: Mapped[str] = fk("decision.id", ondelete="CASCADE")
     attendee_id: Mapped[str] = fk("attendee.id")
@@ -376,6 +391,7 @@ class Vote(Synced, Base):
 
 class Minutes(Synced, Base):
     __tablename__ = "minutes"
+    __natural_key__ = ('meeting_id', 'version')
     __table_args__ = (UniqueConstraint("meeting_id", "version"),)
     meeting_id: Mapped[str] = fk("meeting.id", ondelete="CASCADE")
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -387,6 +403,7 @@ class Minutes(Synced, Base):
 
 class Signature(Synced, Base):
     __tablename__ = "signature"
+    __natural_key__ = ('minutes_id', 'commune_id')
     __table_args__ = (UniqueConstraint("minutes_id", "commune_id"),)
     minutes_id: Mapped[str] = fk("minutes.id", ondelete="CASCADE")
     commune_id: Mapped[str] = fk("commune.id")

@@ -44,7 +44,7 @@ def insert_captured(s: Session, model: type[Base], rows: Sequence[dict[str, Any]
         for values in rows[start:start + chunk]:
             row = {**base, **values}
             row.setdefault("id", None)
-            row["id"] = row["id"] or new_id()
+            row["id"] = row["id"] or _natural_id(model, row) or new_id()
             ids.append(row["id"])
             full.append(row)
             if not capture:
@@ -81,5 +81,16 @@ def _sync_writes(s: Session, node_code: str, clock: Any, table: str, rows: list[
     local_writes(conn, node_code, clock, writes)
     last = getattr(clock, "last", None)
     if last is not None:
-        conn.exec_driver_sql("INSERT OR REPLACE INTO local_setting (key, value) VALUES ('sync_hlc', ?)",
-                             (last.encode(),))
+        from coopdesk.sync.state import set_local_setting
+
+        set_local_setting(conn, "sync_hlc", last.encode())
+
+
+def _natural_id(model: type[Base], row: dict[str, Any]) -> str | None:
+    """The id change capture gives a row of a table with a natural key (``__natural_key__``)."""
+    key = getattr(model, "__natural_key__", None)
+    if not key or any(row.get(k) in (None, "") for k in key):
+        return None
+    from coopdesk.domain.reference import ref_id
+
+    return ref_id(model.__tablename__, ":".join(str(row[k]) for k in key))

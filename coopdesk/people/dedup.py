@@ -99,6 +99,29 @@ def install_key_maintenance() -> None:
         # Registered on Session so sessions of every factory (services, sync) are covered.
         event.listen(Session, "before_flush", _collect)
         event.listen(Session, "after_flush", _write)
+    from coopdesk.sync.state import on_apply
+
+    on_apply(_synced_keys)
+
+
+def _synced_keys(conn: Any, dirty: Mapping[str, Mapping[str, Any]]) -> None:
+    """Persons received by sync (or shown again) get their name keys like the ones typed here."""
+    states = dirty.get("person")
+    if not states:
+        return
+    ids = list(states)
+    for i in range(0, len(ids), 500):
+        conn.execute(delete(PersonNameKey).where(PersonNameKey.person_id.in_(ids[i:i + 500])))
+    present: set[str] = set()
+    for i in range(0, len(ids), 500):
+        present.update(conn.execute(select(Person.id).where(Person.id.in_(ids[i:i + 500]))).scalars())
+    rows = []
+    for pid in present:
+        st = states[pid]
+        rows.extend({"key": k, "person_id": pid}
+                    for k in person_keys({f: st.get(f, [0, 0, ""])[2] for f in NAME_FIELDS}))
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(PersonNameKey), rows[i:i + 5000])
 
 
 def rebuild_keys(session: Session) -> int:

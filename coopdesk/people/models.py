@@ -19,6 +19,7 @@ class Consent(Synced, Base):
     """A person's consent for one purpose (who collected it, when, the scanned form)."""
 
     __tablename__ = "consent"
+    __natural_key__ = ("person_id", "purpose")
     __table_args__ = (UniqueConstraint("person_id", "purpose"),)
     person_id: Mapped[str] = fk("person.id")
     purpose: Mapped[str] = mapped_column(String(20))

@@ -7,6 +7,7 @@ plain data; refusals raise :class:`CoopError` with a ``sync_*`` or ``bundle_*`` 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -17,14 +18,23 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coopdesk.db.models import AuditEntry, Blob, by_tablename, synced_classes
 from coopdesk.errors import CoopError, PermissionDenied, ValidationError, register_messages
 from coopdesk.i18n import N_
 from coopdesk.services.base import Context, set_setting, setting
 from coopdesk.sync import container, keys, policy, state
-from coopdesk.sync.models import SharingPolicy, SyncBundle, SyncPartner
+from coopdesk.sync.models import (
+    SharingPolicy,
+    SyncBlobSent,
+    SyncBundle,
+    SyncConflict,
+    SyncPartner,
+    SyncPrev,
+    SyncRow,
+    SyncTouch,
+)
 
 register_messages({
     "sync_unknown_partner": N_("No paired site with the code {code}: trust its identity file first (keys trust FILE)."),
@@ -36,6 +46,11 @@ register_messages({
     "sync_file_unreadable": N_("Cannot read the file {path}."),
     "sync_cancelled": N_("Cancelled: nothing was written."),
     "sync_payload_invalid": N_("The sync bundle from {sender} cannot be read by this version of CoopDesk."),
+    "sync_unique_clash": N_("Nothing was imported from {sender}: a {entity} with {fields} {values} already exists here "
+                            "as another record. Change or delete one of the two, then import again."),
+    "sync_unique_clash_unknown": N_("Nothing was imported from {sender}: a {entity} in the bundle has the same "
+                                    "identifying values as another record here. Change or delete one of the two, "
+                                    "then import again."),
 })
 
 PAYLOAD_MAGIC = b"CDSP1\n"
@@ -256,8 +271,8 @@ class SyncService:
                              summary=json.dumps({"counts": manifest["counts"], "parts": len(parts),
                                                  "bytes": sum(map(len, parts))}, sort_keys=True)))
             if blob_shas:
-                conn.exec_driver_sql("INSERT OR IGNORE INTO sync_blob_sent (partner, sha256) VALUES (?, ?)",
-                                     [(partner.node_code, h) for h in blob_shas])
+                state.upsert(conn, SyncBlobSent.__table__,
+                             [{"partner": partner.node_code, "sha256": h} for h in blob_shas], ["partner", "sha256"])
         _say(progress, "done", 1.0)
         return paths
 
@@ -320,12 +335,7 @@ class SyncService:
                 s.info["capture"] = False
                 conn = s.connection()
                 outcome = state.merge_remote(conn, writes, prevs)
-                # Only inside the transaction (opened by the first write above) does this hold.
-                conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-                models = by_tablename()
-                for entity in _fk_order(outcome.dirty):
-                    state.materialise(conn, models[entity], outcome.dirty[entity])
-                hidden = state.remove_orphans(conn)
+                hidden = state.apply(conn, outcome.dirty, outcome.revived)
                 for o, (_lo, hi) in manifest["ranges"]["full"].items():
                     state.bump_vector(conn, o, hi, hi)
                 for o, (_lo, hi) in manifest["ranges"]["shared"].items():
@@ -337,11 +347,10 @@ class SyncService:
                     if obs.skew_ms > 0:
                         warnings.append({"code": "clock_ahead", "node": state.origin_of(outcome.max_hlc),
                                          "hours": round((obs.skew_ms + clock.max_drift_ms) / 3_600_000, 1)})
-                    conn.exec_driver_sql("INSERT OR REPLACE INTO local_setting (key, value) VALUES ('sync_hlc', ?)",
-                                         (clock.last.encode(),))
+                    state.set_local_setting(conn, "sync_hlc", clock.last.encode())
                 for sha, data in blobs:
-                    conn.exec_driver_sql("INSERT OR IGNORE INTO blob (sha256, size, data) VALUES (?, ?, ?)",
-                                         (sha, len(data), data))
+                    state.upsert(conn, Blob.__table__, [{"sha256": sha, "size": len(data), "data": data}],
+                                 ["sha256"])
                 partner = s.get(SyncPartner, manifest["sender"]["node_id"])
                 acked = _vec(partner.acked)
                 theirs = manifest.get("vector", {})
@@ -359,6 +368,8 @@ class SyncService:
                     raise _DryRun(result)
         except _DryRun as d:
             return d.result
+        except state.UniqueClash as clash:  # rolled back: nothing was written
+            raise _clash_error(self.ctx, clash, outcome.dirty, sender) from None
         return result
 
     # ------------------------------------------------------------------ status, history, conflicts
@@ -377,9 +388,10 @@ class SyncService:
                 for o, (f, sh) in vec.items():
                     top = f if same else sh
                     if top > base.get(o, 0):
-                        pending += conn.exec_driver_sql(
-                            "SELECT COUNT(*) FROM sync_touch WHERE origin=? AND seq>? AND seq<=?",
-                            (o, base.get(o, 0), top)).scalar() or 0
+                        pending += conn.execute(
+                            select(func.count()).select_from(SyncTouch).where(
+                                SyncTouch.origin == o, SyncTouch.seq > base.get(o, 0), SyncTouch.seq <= top)
+                        ).scalar() or 0
                 partners.append({"node_code": p.node_code, "commune_code": p.commune_code,
                                  "fingerprint": p.fingerprint, "acknowledged": acked, "sent": sent,
                                  "last_bundle_in": p.last_seq_in, "last_bundle_out": p.last_seq_out,
@@ -406,6 +418,13 @@ class SyncService:
             raise ValidationError("invalid_choice", field="keep", value=str(keep))
         if not self.ctx.actor.can_edit:
             raise PermissionDenied(self.ctx.actor.role)
+        dirty: dict[str, dict[str, Any]] = {}
+        try:
+            return self._resolve(conflict_id, keep, dirty)
+        except state.UniqueClash as clash:  # rolled back: nothing was written
+            raise _clash_error(self.ctx, clash, dirty, self.ctx.node()[1]) from None
+
+    def _resolve(self, conflict_id: str, keep: str, dirty: dict[str, dict[str, Any]]) -> dict[str, Any]:
         with self.ctx.uow(write=True) as s:
             s.info["capture"] = False
             conn = s.connection()
@@ -421,10 +440,13 @@ class SyncService:
                 extra = {f: [h] for f, h in found["edit_hlcs"].items()}
                 extra[state.DELETED] = [found["delete_hlc"]]
                 w = state.LocalWrite(e, rid, {state.DELETED: keep == "mine"}, extra_prev=extra)
-            states = state.local_writes(conn, self.ctx.node()[1], self.ctx.clock, [w])
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-            state.materialise(conn, by_tablename()[e], {rid: states[(e, rid)]})
-            state.remove_orphans(conn)
+            revived: dict[str, set[str]] = {}
+            states = state.local_writes(conn, self.ctx.node()[1], self.ctx.clock, [w], revived)
+            if found["kind"] == "delete" and keep == "theirs":
+                revived.setdefault(e, set()).add(rid)
+            state.set_local_setting(conn, "sync_hlc", self.ctx.clock.last.encode())
+            dirty[e] = {rid: states[(e, rid)]}
+            state.apply(conn, dirty, revived)
             s.add(AuditEntry(username=self.ctx.actor.username, node=self.ctx.node()[1], entity=e, row_id=rid,
                              op="resolve", before=json.dumps({"conflict": conflict_id}),
                              after=json.dumps({"keep": keep}, sort_keys=True)))
@@ -455,9 +477,12 @@ class SyncService:
                 fields = [f for f, col in sorted(c.attr_to_col.items()) if col in c.cols]
                 keep = [c.attr_to_col[f] for f in fields if same or pol.travels(e, f)]
                 h.update(f"\n#{e}:{','.join(keep)}\n".encode())
-                sql = "SELECT " + ", ".join(f'"{k}"' for k in ["id", *keep]) + f' FROM "{c.table}" ORDER BY id'
-                for row in conn.exec_driver_sql(sql):
-                    h.update(json.dumps(list(row), ensure_ascii=False, separators=(",", ":"), default=str).encode())
+                t = model.__table__
+                # Typed values, normalised, sorted in Python: the same bytes on SQLite and PostgreSQL
+                # (whose text collation would order the ids differently).
+                rows = sorted(tuple(_norm(v) for v in r) for r in conn.execute(select(*[t.c[k] for k in ["id", *keep]])))
+                for row in rows:
+                    h.update(json.dumps(list(row), ensure_ascii=False, separators=(",", ":")).encode())
                     h.update(b"\n")
                 del cols
             return h.hexdigest()
@@ -482,11 +507,46 @@ def _ensure_own_rows(conn: Any, ctx: Context) -> None:
         state.local_writes(conn, code, ctx.clock, [state.LocalWrite("node", node_id, fields)])
 
 
-def _fk_order(entities: Iterable[str]) -> list[str]:
-    from coopdesk.db.models import Base
+def _norm(v: Any) -> Any:
+    """A column value as the state hash writes it (the same on every backend)."""
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, bytes):
+        return v.hex()
+    return v
 
-    order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
-    return sorted(entities, key=lambda e: order.get(e, 0))
+
+def _clash_error(ctx: Context, clash: state.UniqueClash, dirty: dict[str, dict[str, Any]], sender: str) -> CoopError:
+    """Name the clash for staff: which record, which values. Called after the rollback: the
+    incoming rows are compared with each other and with the rows of this database."""
+    model = by_tablename().get(clash.entity)
+    if model is None:
+        return CoopError("sync_unique_clash_unknown", sender=sender, entity=clash.entity)
+    c = state.columns_for(model)
+    t = model.__table__
+    rows = {rid: st for rid, st in dirty.get(clash.entity, {}).items()
+            if not st.get(state.DELETED, [0, 0, False])[2]}
+    with ctx.uow() as s:
+        conn = s.connection()
+        for cols in c.uniques:
+            attrs = [c.col_to_attr.get(col, col) for col in cols]
+            seen: dict[tuple[Any, ...], str] = {}
+            for rid, st in sorted(rows.items()):
+                key = tuple(st.get(a, [0, 0, None])[2] for a in attrs)
+                if None in key:
+                    continue
+                hit = seen.get(key)
+                if hit is None:
+                    cond = [t.c[col] == c.cols[col](v) for col, v in zip(cols, key, strict=True)]
+                    hit = conn.execute(select(t.c.id).where(*cond, t.c.id != rid).limit(1)).scalar()
+                if hit is not None and hit != rid:
+                    return CoopError("sync_unique_clash", sender=sender, entity=clash.entity,
+                                     fields=", ".join(cols), values=", ".join(map(str, key)))
+                seen[key] = rid
+    return CoopError("sync_unique_clash_unknown", sender=sender, entity=clash.entity)
+
 
 
 def _read(path: str | Path) -> bytes:
@@ -540,17 +600,18 @@ def _collect(conn: Any, partner: SyncPartner, same: bool, full: bool) -> tuple[b
     rows: dict[str, set[str]] = defaultdict(set)
     losers, prevs = [], []
     for o, (lo, hi) in spans.items():
-        for e, rid in conn.exec_driver_sql("SELECT entity, row_id FROM sync_touch WHERE origin=? AND seq>? AND seq<=?",
-                                           (o, lo, hi)):
+        tt, tc, tp = SyncTouch.__table__, SyncConflict.__table__, SyncPrev.__table__
+        for e, rid in conn.execute(select(tt.c.entity, tt.c.row_id).where(
+                tt.c.origin == o, tt.c.seq > lo, tt.c.seq <= hi)):
             rows[e].add(rid)
-        for e, rid, f, h, sq, v in conn.exec_driver_sql(
-                "SELECT entity, row_id, field, hlc, seq, value FROM sync_conflict WHERE origin=? AND seq>? AND seq<=?",
-                (o, lo, hi)):
+        for e, rid, f, h, sq, v in conn.execute(select(tc.c.entity, tc.c.row_id, tc.c.field, tc.c.hlc, tc.c.seq,
+                                                       tc.c.value).where(tc.c.origin == o, tc.c.seq > lo,
+                                                                         tc.c.seq <= hi)):
             if included(e, f, h, sq):
                 losers.append((e, rid, f, h, sq, json.loads(v)))
-        for e, rid, f, h, po, sq in conn.exec_driver_sql(
-                "SELECT entity, row_id, field, hlc, origin, seq FROM sync_prev WHERE origin=? AND seq>? AND seq<=?",
-                (o, lo, hi)):
+        for e, rid, f, h, po, sq in conn.execute(select(tp.c.entity, tp.c.row_id, tp.c.field, tp.c.hlc, tp.c.origin,
+                                                        tp.c.seq).where(tp.c.origin == o, tp.c.seq > lo,
+                                                                        tp.c.seq <= hi)):
             if included(e, f, f"x.{po}", sq) or (f == state.DELETED and included(e, "id", f"x.{po}", sq)):
                 prevs.append([e, rid, f, h, po, sq])
     # Group writes by entity and field set: compact and well compressible.
@@ -576,8 +637,8 @@ def _collect(conn: Any, partner: SyncPartner, same: bool, full: bool) -> tuple[b
     # Files: content-addressed, each sent once to a partner (again with --full).
     blob_list: list[tuple[str, bytes]] = []
     if blob_shas:
-        already = set() if full else {r[0] for r in conn.exec_driver_sql(
-            "SELECT sha256 FROM sync_blob_sent WHERE partner=?", (partner.node_code,))}
+        already = set() if full else set(conn.execute(
+            select(SyncBlobSent.sha256).where(SyncBlobSent.partner == partner.node_code)).scalars())
         for sha in sorted(set(blob_shas) - already):
             row = conn.execute(select(Blob.data).where(Blob.sha256 == sha)).first()
             if row is not None:
@@ -625,12 +686,12 @@ def _parse_payload(payload: bytes, sender: str) -> tuple[list[Any], list[Any], l
 
 def _open_conflicts(conn: Any) -> list[dict[str, Any]]:
     out = []
-    rows = conn.exec_driver_sql("SELECT entity, row_id, field, hlc, value FROM sync_conflict").all()
+    tc, tr = SyncConflict.__table__, SyncRow.__table__
+    rows = conn.execute(select(tc.c.entity, tc.c.row_id, tc.c.field, tc.c.hlc, tc.c.value)).all()
     by_row: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for e, rid, f, h, v in rows:
         by_row[(e, rid)].append((f, h, json.loads(v)))
-    deleted = conn.exec_driver_sql("SELECT entity, row_id FROM sync_row WHERE state LIKE ?",
-                                   ('%"__deleted__":[%',)).all()
+    deleted = conn.execute(select(tr.c.entity, tr.c.row_id).where(tr.c.state.contains(f'"{state.DELETED}"'))).all()
     keys_ = set(by_row) | {(e, r) for e, r in deleted}
     for e, rid in sorted(keys_):
         st = state.load_states(conn, e, [rid]).get(rid, {})

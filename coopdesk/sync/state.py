@@ -6,6 +6,12 @@ greatest HLC wins on every node (HLC order, then node code). A value that loses 
 seen by the winner's author is kept in ``sync_conflict``; a write lists the stamps it knowingly
 replaced (``sync_prev``), and a value in that set is never a conflict. Both sets only grow, so the
 outcome does not depend on the order in which writes arrive.
+
+All SQL here is SQLAlchemy Core over the table objects with bound parameters, so the same code runs
+on SQLite and PostgreSQL; "insert or replace / ignore" is the dialect's ``INSERT … ON CONFLICT``
+(:func:`upsert`). Foreign keys are never deferred: rows are applied parents first (tables in
+foreign-key order), a row whose parent is missing is hidden (its state stays), and deletes hide
+children before their parent (see :func:`apply`).
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, inspect
+from sqlalchemy import Boolean, Date, DateTime, Table, bindparam, func, inspect, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 DELETED = "__deleted__"
 CHUNK = 500
@@ -29,6 +36,7 @@ def origin_of(hlc: str) -> str:
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_DECODE = json.JSONDecoder().decode
 
 
 def _dumps(obj: Any) -> str:
@@ -40,55 +48,159 @@ def _chunks(seq: list[Any], n: int = CHUNK) -> Iterable[list[Any]]:
         yield seq[i:i + n]
 
 
+# ------------------------------------------------------------------------------ stored form of a state
+#
+# A row's state is stored as one JSON text: the list of its writes, each ``[hlc, seq, {field: value}]``
+# (one stamp per write, not per field: a new row of 20 fields costs one stamp). The older form, one
+# ``{field: [hlc, seq, value]}`` object, is still read.
+
+def encode_state(st: State) -> str:
+    groups: dict[tuple[str, int], dict[str, Any]] = {}
+    for f, (h, s, v) in st.items():
+        groups.setdefault((h, s), {})[f] = v
+    return _ENCODE([[h, s, fields] for (h, s), fields in sorted(groups.items())])
+
+
+def decode_state(text: str) -> State:
+    obj = _DECODE(text)
+    if isinstance(obj, dict):
+        return obj
+    return {f: [h, s, v] for h, s, fields in obj for f, v in fields.items()}
+
+
+# ------------------------------------------------------------------------------ portable SQL helpers
+
+def _tables() -> dict[str, Table]:
+    from coopdesk.db.models import Base
+
+    return Base.metadata.tables  # type: ignore[return-value]
+
+
+def _t(name: str) -> Table:
+    return _tables()[name]
+
+
+def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str],
+           update: list[str] | None = None) -> None:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE SET update`` (or ``DO NOTHING`` without ``update``),
+    in the connection's dialect (SQLite or PostgreSQL); executemany in chunks."""
+    if not rows:
+        return
+    name = conn.dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(name)
+    stmt = dialect_insert(table)
+    if update:
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in update})
+        # One statement may not touch a row twice (PostgreSQL): the last value of a key wins.
+        rows = list({tuple(r[k] for k in keys): r for r in rows}.values())
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    for part in _chunks(rows, 5000):
+        conn.execute(stmt, part)
+
+
+def set_local_setting(conn: Connection, key: str, value: str) -> None:
+    upsert(conn, _t("local_setting"), [{"key": key, "value": value}], ["key"], ["value"])
+
+
 # ------------------------------------------------------------------------------ reading state
 
 def load_states(conn: Connection, entity: str, row_ids: Iterable[str]) -> dict[str, State]:
+    t = _t("sync_row")
     out: dict[str, State] = {}
     ids = list(row_ids)
+    q = select(t.c.row_id, t.c.state).where(t.c.entity == entity, t.c.row_id.in_(bindparam("ids", expanding=True)))
     for part in _chunks(ids):
-        q = f"SELECT row_id, state FROM sync_row WHERE entity=? AND row_id IN ({','.join('?' * len(part))})"
-        for rid, st in conn.exec_driver_sql(q, (entity, *part)):
-            out[rid] = json.loads(st)
+        for rid, st in conn.execute(q, {"ids": part}):
+            out[rid] = decode_state(st)
     return out
 
 
 def save_states(conn: Connection, entity: str, states: dict[str, State]) -> None:
     if states:
-        conn.exec_driver_sql("INSERT OR REPLACE INTO sync_row (entity, row_id, state) VALUES (?, ?, ?)",
-                             [(entity, rid, _dumps(st)) for rid, st in states.items()])
+        upsert(conn, _t("sync_row"), [{"entity": entity, "row_id": rid, "state": encode_state(st)}
+                                      for rid, st in states.items()], ["entity", "row_id"], ["state"])
+
+
+def _insert_new_states(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Rows that have no state yet: a plain insert (the common case of a first sync)."""
+    t = _t("sync_row")
+    for part in _chunks(rows, 5000):
+        conn.execute(t.insert(), part)
 
 
 def prev_set(conn: Connection, entity: str, row_ids: Iterable[str]) -> set[tuple[str, str, str]]:
+    t = _t("sync_prev")
     out: set[tuple[str, str, str]] = set()
     ids = list(row_ids)
+    q = select(t.c.row_id, t.c.field, t.c.hlc).where(t.c.entity == entity,
+                                                      t.c.row_id.in_(bindparam("ids", expanding=True)))
     for part in _chunks(ids):
-        q = (f"SELECT row_id, field, hlc FROM sync_prev WHERE entity=? "
-             f"AND row_id IN ({','.join('?' * len(part))})")
-        out.update(conn.exec_driver_sql(q, (entity, *part)).all())
+        out.update(tuple(r) for r in conn.execute(q, {"ids": part}))
     return out
 
 
 def conflicts_for(conn: Connection, entity: str, row_id: str, field: str) -> list[tuple[str, str]]:
-    return conn.exec_driver_sql("SELECT hlc, value FROM sync_conflict WHERE entity=? AND row_id=? AND field=?",
-                                (entity, row_id, field)).all()
+    t = _t("sync_conflict")
+    return [tuple(r) for r in conn.execute(select(t.c.hlc, t.c.value).where(
+        t.c.entity == entity, t.c.row_id == row_id, t.c.field == field))]
+
+
+def _conflicts_of_rows(conn: Connection, entity: str, row_ids: Iterable[str]) -> dict[tuple[str, str], list[tuple[str, Any]]]:
+    t = _t("sync_conflict")
+    out: dict[tuple[str, str], list[tuple[str, Any]]] = defaultdict(list)
+    q = select(t.c.row_id, t.c.field, t.c.hlc, t.c.value).where(
+        t.c.entity == entity, t.c.row_id.in_(bindparam("ids", expanding=True)))
+    for part in _chunks(list(row_ids)):
+        for rid, f, h, v in conn.execute(q, {"ids": part}):
+            out[(rid, f)].append((h, json.loads(v)))
+    return out
+
+
+def _has_conflicts(conn: Connection) -> bool:
+    t = _t("sync_conflict")
+    return conn.execute(select(t.c.hlc).limit(1)).first() is not None
 
 
 def vector(conn: Connection) -> dict[str, tuple[int, int]]:
-    return {o: (f, s) for o, f, s in conn.exec_driver_sql("SELECT origin, full, shared FROM sync_vector")}
+    t = _t("sync_vector")
+    return {o: (f, s) for o, f, s in conn.execute(select(t.c.origin, t.c.full, t.c.shared))}
 
 
 def bump_vector(conn: Connection, origin: str, full: int | None, shared: int | None) -> None:
     cur = vector(conn).get(origin, (0, 0))
     f = max(cur[0], full or 0)
     s = max(cur[1], shared or 0, f)
-    conn.exec_driver_sql("INSERT OR REPLACE INTO sync_vector (origin, full, shared) VALUES (?, ?, ?)",
-                         (origin, f, s))
+    upsert(conn, _t("sync_vector"), [{"origin": origin, "full": f, "shared": s}], ["origin"], ["full", "shared"])
 
 
 def next_seq(conn: Connection, origin: str) -> int:
-    cur = conn.exec_driver_sql("SELECT MAX(seq) FROM sync_touch WHERE origin=?", (origin,)).scalar()
+    t = _t("sync_touch")
+    cur = conn.execute(select(func.max(t.c.seq)).where(t.c.origin == origin)).scalar()
     vec = vector(conn).get(origin, (0, 0))
     return max(cur or 0, vec[0], vec[1]) + 1
+
+
+def _record_prevs(conn: Connection, prevs: list[tuple[str, str, str, str, str, int]]) -> None:
+    if not prevs:
+        return
+    upsert(conn, _t("sync_prev"), [{"entity": e, "row_id": r, "field": f, "hlc": h, "origin": o, "seq": s}
+                                   for e, r, f, h, o, s in prevs], ["entity", "row_id", "field", "hlc"])
+    t = _t("sync_conflict")
+    if _has_conflicts(conn):
+        stmt = t.delete().where(t.c.entity == bindparam("e"), t.c.row_id == bindparam("r"),
+                                t.c.field == bindparam("f"), t.c.hlc == bindparam("h"))
+        conn.execute(stmt, [{"e": e, "r": r, "f": f, "h": h} for e, r, f, h, *_ in prevs])
+
+
+def _record_touches(conn: Connection, touches: list[tuple[str, int, str, str]]) -> None:
+    upsert(conn, _t("sync_touch"), [{"origin": o, "seq": s, "entity": e, "row_id": r} for o, s, e, r in touches],
+           ["origin", "seq"])
 
 
 # ------------------------------------------------------------------------------ local writes
@@ -105,30 +217,51 @@ class LocalWrite:
         self.extra_prev = extra_prev or {}
 
 
-def local_writes(conn: Connection, origin: str, clock: Any, writes: list[LocalWrite]) -> dict[tuple[str, str], State]:
-    """Stamp and record writes made on this node; returns the new state of every row written."""
+def local_writes(conn: Connection, origin: str, clock: Any, writes: list[LocalWrite],
+                 revived: dict[str, set[str]] | None = None) -> dict[tuple[str, str], State]:
+    """Stamp and record writes made on this node; returns the new state of every row written.
+
+    A write that makes a deleted row live again (a record re-created with the same identifier, such
+    as the plan of a year) also writes ``__deleted__ = false``, so it comes back on every node; such
+    rows are added to ``revived`` when given.
+    """
     if not writes:
         return {}
     by_entity: dict[str, set[str]] = defaultdict(set)
     for w in writes:
         by_entity[w.entity].add(w.row_id)
     states: dict[tuple[str, str], State] = {}
+    known: set[tuple[str, str]] = set()
     for entity, ids in by_entity.items():
         for rid, st in load_states(conn, entity, ids).items():
             states[(entity, rid)] = st
+            known.add((entity, rid))
+    conflicts: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+    if known and _has_conflicts(conn):
+        for entity in by_entity:
+            for (rid, f), vals in _conflicts_of_rows(conn, entity, [r for e, r in known if e == entity]).items():
+                conflicts[(entity, rid, f)] = vals  # type: ignore[index]
     seq = next_seq(conn, origin)
     touches, prevs = [], []
     for w in writes:
         st = states.setdefault((w.entity, w.row_id), {})
-        fields = {DELETED: True} if w.delete else dict(w.fields)
+        if w.delete:
+            fields: dict[str, Any] = {DELETED: True}
+        else:
+            fields = dict(w.fields)
+            if DELETED not in fields and st.get(DELETED, (0, 0, False))[2]:
+                fields[DELETED] = False  # re-created: it is live again, everywhere
+                if revived is not None:
+                    revived.setdefault(w.entity, set()).add(w.row_id)
         seen: dict[str, list[str]] = defaultdict(list)
-        for f in (st if w.delete else fields):
-            if f in st:
-                seen[f].append(st[f][0])
-                # Values equal to the one replaced were in effect seen too (same data typed twice).
-                for h, v in conflicts_for(conn, w.entity, w.row_id, f):
-                    if json.loads(v) == st[f][2]:
-                        seen[f].append(h)
+        if st:
+            for f in (st if w.delete else fields):
+                if f in st:
+                    seen[f].append(st[f][0])
+                    # Values equal to the one replaced were in effect seen too (same data typed twice).
+                    for h, v in conflicts.get((w.entity, w.row_id, f), ()):  # type: ignore[call-overload]
+                        if v == st[f][2]:
+                            seen[f].append(h)
         for f, hs in w.extra_prev.items():
             seen[f].extend(hs)
         after = max((h for hs in seen.values() for h in hs), default=None)
@@ -140,14 +273,13 @@ def local_writes(conn: Connection, origin: str, clock: Any, writes: list[LocalWr
                 prevs.append((w.entity, w.row_id, f, h, origin, seq))
         touches.append((origin, seq, w.entity, w.row_id))
         seq += 1
+    new_rows = [{"entity": e, "row_id": rid, "state": encode_state(st)}
+                for (e, rid), st in states.items() if (e, rid) not in known]
+    _insert_new_states(conn, new_rows)
     for entity in by_entity:
-        save_states(conn, entity, {rid: st for (e, rid), st in states.items() if e == entity})
-    conn.exec_driver_sql("INSERT OR IGNORE INTO sync_touch (origin, seq, entity, row_id) VALUES (?, ?, ?, ?)", touches)
-    if prevs:
-        conn.exec_driver_sql("INSERT OR IGNORE INTO sync_prev (entity, row_id, field, hlc, origin, seq) "
-                             "VALUES (?, ?, ?, ?, ?, ?)", prevs)
-        conn.exec_driver_sql("DELETE FROM sync_conflict WHERE entity=? AND row_id=? AND field=? AND hlc=?",
-                             [p[:4] for p in prevs])
+        save_states(conn, entity, {rid: st for (e, rid), st in states.items() if e == entity and (e, rid) in known})
+    _record_touches(conn, touches)
+    _record_prevs(conn, prevs)
     bump_vector(conn, origin, seq - 1, seq - 1)
     return states
 
@@ -160,6 +292,7 @@ class Outcome:
                                                                       "deleted": 0, "conflicts": 0})
         self.max_hlc = ""
         self.dirty: dict[str, dict[str, State]] = defaultdict(dict)
+        self.revived: dict[str, set[str]] = defaultdict(set)
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {e: dict(c) for e, c in sorted(self.counts.items()) if any(c.values())}
@@ -172,19 +305,17 @@ def merge_remote(conn: Connection, writes: list[tuple[str, str, str, int, dict[s
     Idempotent and order-independent. Returns what changed (per entity) and the dirty rows.
     """
     out = Outcome()
-    if prevs:
-        conn.exec_driver_sql("INSERT OR IGNORE INTO sync_prev (entity, row_id, field, hlc, origin, seq) "
-                             "VALUES (?, ?, ?, ?, ?, ?)", prevs)
-        conn.exec_driver_sql("DELETE FROM sync_conflict WHERE entity=? AND row_id=? AND field=? AND hlc=?",
-                             [p[:4] for p in prevs])
+    _record_prevs(conn, [tuple(p) for p in prevs])  # type: ignore[misc]
     by_entity: dict[str, list[tuple[str, str, int, dict[str, Any]]]] = defaultdict(list)
     for e, rid, hlc, seq, fields in writes:
         by_entity[e].append((rid, hlc, seq, fields))
     touches, losers = [], []
+    any_prev = _has_prev(conn)
     for entity, items in by_entity.items():
         ids = {rid for rid, *_ in items}
         states = load_states(conn, entity, ids)
-        seen = prev_set(conn, entity, ids) if _has_prev(conn) else set()
+        known = set(states)
+        seen = prev_set(conn, entity, ids) if any_prev and known else set()
         before = {rid: (bool(st), bool(st.get(DELETED, [0, 0, False])[2])) for rid, st in states.items()}
         changed: set[str] = set()
         cnt = out.counts[entity]
@@ -223,27 +354,32 @@ def merge_remote(conn: Connection, writes: list[tuple[str, str, str, int, dict[s
                 cnt["deleted"] += 1 if existed else 0
             elif not deleted and (not existed or was_deleted):
                 cnt["created"] += 1
+                if was_deleted:
+                    out.revived[entity].add(rid)
             elif not deleted:
                 cnt["updated"] += 1
             out.dirty[entity][rid] = st
-        save_states(conn, entity, {rid: states[rid] for rid in changed})
+        _insert_new_states(conn, [{"entity": entity, "row_id": rid, "state": encode_state(states[rid])}
+                                  for rid in changed if rid not in known])
+        save_states(conn, entity, {rid: states[rid] for rid in changed if rid in known})
     if touches:
-        conn.exec_driver_sql("INSERT OR IGNORE INTO sync_touch (origin, seq, entity, row_id) VALUES (?, ?, ?, ?)",
-                             touches)
+        _record_touches(conn, touches)
     if losers:
-        conn.exec_driver_sql("INSERT OR IGNORE INTO sync_conflict (entity, row_id, field, hlc, origin, seq, value) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?)", losers)
+        upsert(conn, _t("sync_conflict"), [{"entity": e, "row_id": r, "field": f, "hlc": h, "origin": o,
+                                            "seq": s, "value": v} for e, r, f, h, o, s, v in losers],
+               ["entity", "row_id", "field", "hlc"])
     return out
 
 
 def _has_prev(conn: Connection) -> bool:
-    return conn.exec_driver_sql("SELECT 1 FROM sync_prev LIMIT 1").first() is not None
+    t = _t("sync_prev")
+    return conn.execute(select(t.c.hlc).limit(1)).first() is not None
 
 
 # ------------------------------------------------------------------------------ materialisation
 
 class Columns:
-    """How a state value becomes a column value in SQLite, per entity."""
+    """How a state value (JSON) becomes a column value, per entity."""
 
     def __init__(self, model: Any) -> None:
         self.model = model
@@ -270,6 +406,22 @@ class Columns:
             else:
                 self.required.add(col.name)
         self.attr_to_col = {a.key: a.columns[0].name for a in inspect(model).column_attrs}
+        self.col_to_attr = {c: a for a, c in self.attr_to_col.items()}
+        # Single-column foreign keys to a row id: (column, parent table, nullable).
+        self.parents: list[tuple[str, str, bool]] = []
+        for col in model.__table__.columns:
+            for fk_ in col.foreign_keys:
+                if fk_.column.name == "id":
+                    self.parents.append((col.name, fk_.column.table.name, bool(col.nullable)))
+        self.uniques: list[tuple[str, ...]] = []
+        from sqlalchemy import UniqueConstraint
+
+        for cons in model.__table__.constraints:
+            if isinstance(cons, UniqueConstraint):
+                self.uniques.append(tuple(c.name for c in cons.columns))
+        for col in model.__table__.columns:
+            if col.unique:
+                self.uniques.append((col.name,))
 
 
 def _same(v: Any) -> Any:
@@ -277,20 +429,19 @@ def _same(v: Any) -> Any:
 
 
 def _conv_bool(v: Any) -> Any:
-    return None if v is None else int(bool(v))
+    return None if v is None else bool(v)
 
 
 def _conv_date(v: Any) -> Any:
-    if v is None or isinstance(v, str):
+    if v is None or isinstance(v, dt.date):
         return v
-    return v.isoformat()
+    return dt.date.fromisoformat(str(v)[:10])
 
 
 def _conv_datetime(v: Any) -> Any:
-    if v is None:
-        return None
-    d = dt.datetime.fromisoformat(v) if isinstance(v, str) else v
-    return d.strftime("%Y-%m-%d %H:%M:%S.") + f"{d.microsecond:06d}"
+    if v is None or isinstance(v, dt.datetime):
+        return v
+    return dt.datetime.fromisoformat(str(v))
 
 
 _COLUMNS: dict[str, Columns] = {}
@@ -303,57 +454,207 @@ def columns_for(model: Any) -> Columns:
     return c
 
 
-def materialise(conn: Connection, model: Any, states: dict[str, State]) -> None:
-    """Make the entity table show ``states``: insert, update or delete each row."""
-    if not states:
-        return
-    c = columns_for(model)
-    q = f'"{c.table}"'
-    ids = list(states)
-    existing: set[str] = set()
-    for part in _chunks(ids):
-        existing.update(r[0] for r in conn.exec_driver_sql(
-            f"SELECT id FROM {q} WHERE id IN ({','.join('?' * len(part))})", tuple(part)))
-    deletes, inserts = [], []
-    updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
-    names = list(c.cols)
-    for rid, st in states.items():
-        if st.get(DELETED, [0, 0, False])[2]:
-            if rid in existing:
-                deletes.append((rid,))
-            continue
-        vals = {}
-        for f, (_h, _s, v) in st.items():
-            col = c.attr_to_col.get(f)
-            if col in c.cols:
-                vals[col] = c.cols[col](v)
-        if rid in existing:
-            key = tuple(sorted(vals))
-            if key:
-                updates[key].append((*(vals[k] for k in key), rid))
-        else:
-            if not c.required <= vals.keys():
-                continue  # not complete yet (its creation has not arrived): kept in the state only
-            inserts.append((rid, *(vals.get(n, c.defaults.get(n)) for n in names)))
-    if deletes:
-        conn.exec_driver_sql(f"DELETE FROM {q} WHERE id=?", deletes)
-    if inserts:
-        cols = ", ".join(f'"{n}"' for n in ["id", *names])
-        conn.exec_driver_sql(f"INSERT INTO {q} ({cols}) VALUES ({','.join('?' * (len(names) + 1))})", inserts)
-    for key, rows in updates.items():
-        sets = ", ".join(f'"{k}"=?' for k in key)
-        conn.exec_driver_sql(f"UPDATE {q} SET {sets} WHERE id=?", rows)
+def _models() -> dict[str, Any]:
+    from coopdesk.db.models import by_tablename
+
+    return by_tablename()
 
 
-def remove_orphans(conn: Connection) -> int:
-    """Rows whose parent was deleted concurrently are hidden (their state stays), on every node alike."""
-    removed = 0
-    for _ in range(20):
-        rows = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+def _order() -> dict[str, int]:
+    from coopdesk.db.models import Base
+
+    return {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
+
+
+def _children(parent: str) -> list[tuple[Table, str, bool]]:
+    """Tables with a foreign key to ``parent.id``: (table, column, nullable)."""
+    out = []
+    for t in _tables().values():
+        for col in t.columns:
+            for fk_ in col.foreign_keys:
+                if fk_.column.table.name == parent and fk_.column.name == "id":
+                    out.append((t, col.name, bool(col.nullable)))
+    return out
+
+
+class UniqueClash(Exception):
+    """Applying a row would break a unique constraint (two records with the same natural key)."""
+
+    def __init__(self, entity: str, fields: tuple[str, ...] = (), values: tuple[Any, ...] = ()) -> None:
+        super().__init__(entity)
+        self.entity = entity
+        self.fields = fields
+        self.values = values
+
+
+class _Applier:
+    """Makes the entity tables show given states, parents first, without deferring foreign keys."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.present: dict[str, set[str]] = defaultdict(set)  # ids known to be in a table now
+        self.hidden = 0
+
+    def _existing(self, table: Table, ids: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        q = select(table.c.id).where(table.c.id.in_(bindparam("ids", expanding=True)))
+        for part in _chunks(list(ids)):
+            out.update(self.conn.execute(q, {"ids": part}).scalars())
+        return out
+
+    def hide(self, tname: str, ids: Iterable[str], depth: int = 0) -> None:
+        """Remove rows from the table (their sync state stays): children first, links emptied."""
+        t = _t(tname)
+        present = self._existing(t, ids)
+        if not present:
+            return
+        keys = sorted(present)
+        for child, col, nullable in _children(tname):
+            c = child.c[col]
+            if nullable:
+                for part in _chunks(keys):
+                    self.conn.execute(child.update().where(c.in_(part)).values({col: None}))
+            elif "id" in child.c and child.name in _models() and getattr(_models()[child.name], "__synced__", False):
+                kids: list[str] = []
+                for part in _chunks(keys):
+                    kids.extend(self.conn.execute(select(child.c.id).where(c.in_(part))).scalars())
+                if kids:
+                    self.hide(child.name, kids, depth + 1)
+            else:  # local rows derived from the parent (name keys): they go with it
+                for part in _chunks(keys):
+                    self.conn.execute(child.delete().where(c.in_(part)))
+        for part in _chunks(keys):
+            self.conn.execute(t.delete().where(t.c.id.in_(part)))
+        self.present[tname] -= present
+        if depth:
+            self.hidden += len(present)
+
+    def _missing_parents(self, parent: str, values: set[str]) -> set[str]:
+        values = {v for v in values if v is not None} - self.present[parent]
+        if not values:
+            return set()
+        found = self._existing(_t(parent), values)
+        self.present[parent] |= found
+        return values - found
+
+    def put(self, model: Any, states: dict[str, State]) -> None:
+        """Insert or update the live rows of ``states`` (tombstones were handled by :meth:`hide`)."""
+        c = columns_for(model)
+        t = model.__table__
+        rows: dict[str, dict[str, Any]] = {}
+        for rid, st in states.items():
+            if st.get(DELETED, [0, 0, False])[2]:
+                continue
+            vals = {}
+            for f, (_h, _s, v) in st.items():
+                col = c.attr_to_col.get(f)
+                if col in c.cols:
+                    vals[col] = c.cols[col](v)
+            rows[rid] = vals
         if not rows:
-            break
-        for table, rowid, *_ in rows:
-            if rowid is not None:
-                conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE rowid=?', (rowid,))
-                removed += 1
-    return removed
+            return
+        existing = self._existing(t, rows)
+        orphans: set[str] = set()
+        for col, parent, nullable in c.parents:
+            missing = self._missing_parents(parent, {v.get(col) for v in rows.values()})
+            if not missing:
+                continue
+            for rid, vals in rows.items():
+                if vals.get(col) in missing:
+                    if nullable:
+                        vals[col] = None  # the linked record is gone: the link is empty, the row stays
+                    else:
+                        orphans.add(rid)
+        if orphans:
+            self.hide(c.table, orphans & existing, depth=1)
+            hidden_new = orphans - existing
+            self.hidden += len(hidden_new)
+            existing -= orphans
+        inserts = []
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        names = list(c.cols)
+        for rid, vals in rows.items():
+            if rid in orphans:
+                continue
+            if rid in existing:
+                key = tuple(sorted(vals))
+                if key:
+                    updates[key].append({"_id": rid, **{f"_v_{k}": vals[k] for k in key}})
+            else:
+                if not c.required <= vals.keys():
+                    continue  # not complete yet (its creation has not arrived): kept in the state only
+                inserts.append({"id": rid, **{n: vals.get(n, c.defaults.get(n)) for n in names}})
+        try:
+            for part in _chunks(inserts, 5000):
+                self.conn.execute(t.insert(), part)
+            for key, params in updates.items():
+                stmt = t.update().where(t.c.id == bindparam("_id")).values({k: bindparam(f"_v_{k}") for k in key})
+                for part in _chunks(params, 5000):
+                    self.conn.execute(stmt, part)
+        except IntegrityError as exc:
+            raise UniqueClash(c.table) from exc
+        self.present[c.table] |= {r["id"] for r in inserts} | {p["_id"] for ps in updates.values() for p in ps}
+
+    def revive_children(self, entity: str, ids: set[str], dirty: dict[str, dict[str, State]]) -> None:
+        """Rows hidden because ``ids`` were gone (deleted, or hidden themselves) show again: their
+        states are added to ``dirty`` (they are applied after their parent, in foreign-key order)."""
+        models = _models()
+        for child, col, _nullable in _children(entity):
+            model = models.get(child.name)
+            if model is None or not getattr(model, "__synced__", False):
+                continue
+            attr = columns_for(model).col_to_attr.get(col, col)
+            t = _t("sync_row")
+            found: set[str] = set()
+            for rid in sorted(ids):
+                q = select(t.c.row_id, t.c.state).where(t.c.entity == child.name, t.c.state.contains(rid))
+                for crid, text in self.conn.execute(q):
+                    st = decode_state(text)
+                    if st.get(attr, [0, 0, None])[2] == rid and not st.get(DELETED, [0, 0, False])[2]:
+                        if crid not in dirty.get(child.name, {}):
+                            dirty.setdefault(child.name, {})[crid] = st
+                            found.add(crid)
+            if found:
+                self.revive_children(child.name, found, dirty)
+
+
+def apply(conn: Connection, dirty: dict[str, dict[str, State]],
+          revived: dict[str, set[str]] | None = None) -> int:
+    """Make the entity tables show the ``dirty`` states; returns how many rows were hidden.
+
+    Portable, with foreign keys checked as usual (nothing deferred): tombstones first, each row's
+    children hidden before it (a nullable link to it is emptied); then live rows table by table in
+    foreign-key order, parents first. A row whose parent is missing is hidden (its state stays, and
+    it shows again when the parent comes back: ``revived``). Every node applies the same rule, so
+    nodes that saw the same writes show the same rows. Raises :class:`UniqueClash`.
+    """
+    ap = _Applier(conn)
+    dirty = {e: dict(s) for e, s in dirty.items()}
+    models = _models()
+    order = _order()
+    for entity, ids in (revived or {}).items():
+        ap.revive_children(entity, set(ids), dirty)
+    for entity in sorted(dirty, key=lambda e: -order.get(e, 0)):
+        gone = [rid for rid, st in dirty[entity].items() if st.get(DELETED, [0, 0, False])[2]]
+        if gone:
+            ap.hide(entity, gone)
+    for entity in sorted(dirty, key=lambda e: order.get(e, 0)):
+        ap.put(models[entity], dirty[entity])
+    for hook in _AFTER_APPLY:
+        hook(conn, dirty)
+    return ap.hidden
+
+
+_AFTER_APPLY: list[Any] = []
+
+
+def on_apply(hook: Any) -> None:
+    """Register ``hook(conn, dirty)``, called after rows were applied from sync states (local data
+    derived from them, such as the duplicate check's name keys, follows)."""
+    if hook not in _AFTER_APPLY:
+        _AFTER_APPLY.append(hook)
+
+
+def materialise(conn: Connection, model: Any, states: dict[str, State]) -> None:
+    """Make the entity table show ``states`` (one entity; see :func:`apply`)."""
+    apply(conn, {model.__tablename__: states})
