@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.domain import constants as C
+from coopdesk.errors import CoopError
 from coopdesk.i18n import _, format_date, format_percent
 from coopdesk.services import Services
 from ui.common import commune_name
@@ -83,6 +84,10 @@ class DashboardPage(LazyLoad, QWidget):
         self.events.itemActivated.connect(self._open_item)
         self.dates = QLabel()
         self.dates.setWordWrap(True)
+        self.sync_list = QListWidget()
+        self.sync_list.setObjectName("syncStatusList")
+        self.sync_list.itemActivated.connect(self._open_item)
+        self.sync_list.itemClicked.connect(self._open_item)
 
         self.box_ind = QGroupBox()
         ind_layout = QHBoxLayout(self.box_ind)
@@ -94,10 +99,13 @@ class DashboardPage(LazyLoad, QWidget):
         lay = QVBoxLayout(self.box_events)
         lay.addWidget(self.events)
         lay.addWidget(self.dates)
+        self.box_sync = QGroupBox()
+        QVBoxLayout(self.box_sync).addWidget(self.sync_list)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.box_warn, 3)
         bottom.addWidget(self.box_events, 2)
+        bottom.addWidget(self.box_sync, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.plan_label)
         layout.addWidget(self.box_ind, 3)
@@ -108,6 +116,7 @@ class DashboardPage(LazyLoad, QWidget):
         self.box_ind.setTitle(_("Indicators: target and achieved, per commune and sex"))
         self.box_warn.setTitle(_("Warnings of the convention"))
         self.box_events.setTitle(_("Next events and dates"))
+        self.box_sync.setTitle(_("Sync with the partner sites"))
         self.indicators.retranslate()
         self.reload_later()
 
@@ -138,12 +147,41 @@ class DashboardPage(LazyLoad, QWidget):
             item = QListWidgetItem(f"{format_date(e['start'], 'medium')} — {e['title']}")
             item.setData(Qt.ItemDataRole.UserRole, ("event", e["id"]))
             self.events.addItem(item)
+        self._sync_status()
         conv = self.svc.convention.convention()
         if conv["next_renewal"]:
             self.dates.setText(_("Next tacit renewal: {renewal}. Notice to end it before: {notice}.").format(
                 renewal=format_date(conv["next_renewal"]), notice=format_date(conv["notice_deadline"])))
         else:
             self.dates.setText(_("The convention is not in force yet: signatures or visas missing."))
+
+    def _sync_status(self) -> None:
+        """Per partner: last bundle sent and received, changes waiting, open conflicts."""
+        self.sync_list.clear()
+        try:
+            status = self.svc.sync.status()
+            conflicts = self.svc.sync.conflicts() if status["open_conflicts"] else []
+        except CoopError as exc:
+            item = QListWidgetItem(exc.message())
+            item.setData(Qt.ItemDataRole.UserRole, ("sync", ""))
+            self.sync_list.addItem(item)
+            return
+        for p in status["partners"]:
+            code = p["node_code"]
+            open_here = sum(1 for c in conflicts if code == c["mine_by"] or code in (
+                c["theirs_by"] if isinstance(c["theirs_by"], list) else [c["theirs_by"]]))
+            text = _("{site}: last bundle sent no. {sent}, received no. {received}; {waiting} changes waiting, "
+                     "{conflicts} open conflicts").format(site=code, sent=p["last_bundle_out"],
+                                                          received=p["last_bundle_in"],
+                                                          waiting=p["pending_changes"], conflicts=open_here)
+            item = QListWidgetItem(("⚠ " if open_here else "") + text)
+            item.setData(Qt.ItemDataRole.UserRole, ("sync", code))
+            item.setToolTip(text)
+            self.sync_list.addItem(item)
+        if not status["partners"]:
+            item = QListWidgetItem(_("No partner site yet: pair with one in the sync centre."))
+            item.setData(Qt.ItemDataRole.UserRole, ("sync", ""))
+            self.sync_list.addItem(item)
 
     def _open_item(self, item: QListWidgetItem) -> None:
         entity, row_id = item.data(Qt.ItemDataRole.UserRole)

@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.site_label = QLabel()
         self.statusBar().addPermanentWidget(self.site_label)
         self._actions()
+        self.setAcceptDrops(True)  # sync bundles (.coopsync) dropped anywhere open the import preview
         self.retranslate()
         self._restore()
 
@@ -81,8 +82,51 @@ class MainWindow(QMainWindow):
         else:
             factory = page_factory(key)
             page = factory(self.svc, self.undo_stack) if factory is not None else PlaceholderPage(key)
+        if hasattr(page, "data_changed"):  # e.g. an imported sync bundle: the other pages reload
+            page.data_changed.connect(lambda k=key: self._reload_others(k))
         self._slots[key].layout().addWidget(page)
         return page
+
+    def _reload_others(self, key: str) -> None:
+        for other, page in list(self.pages.items()):
+            if other != key and hasattr(page, "reload_later"):
+                page.reload_later()
+
+    # ------------------------------------------------------------------ dropped sync bundles
+
+    def _bundle_paths(self, event) -> list[str]:
+        mime = event.mimeData()
+        if not mime.hasUrls() or not self.svc.actor.can_edit:
+            return []
+        return [u.toLocalFile() for u in mime.urls()
+                if u.isLocalFile() and u.toLocalFile().lower().endswith(".coopsync")]
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self._bundle_paths(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if self._bundle_paths(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = self._bundle_paths(event)
+        if not paths:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.open_bundles(paths)
+
+    def open_bundles(self, paths: list[str]) -> None:
+        """Show the sync centre with the preview of these bundle files (nothing is written yet)."""
+        self.nav.setCurrentRow([k for k, _t in AREAS].index("sync"))
+        page = self.pages["sync"]
+        if hasattr(page, "preview_files"):
+            page.preview_files(paths)
 
     def _actions(self) -> None:
         self.act_undo = self.undo_stack.createUndoAction(self)
@@ -125,7 +169,8 @@ class MainWindow(QMainWindow):
 
     def open_record(self, entity: str, row_id: str) -> None:
         target = {"plan": "plans", "action": "plans", "event": "events", "meeting": "committee",
-                  "minutes": "committee", "convention": "convention", "person": "people"}.get(entity)
+                  "minutes": "committee", "convention": "convention", "person": "people",
+                  "sync": "sync", "sync_conflict": "sync"}.get(entity)
         if target is None:
             return
         keys = [k for k, _t in AREAS]

@@ -28,3 +28,20 @@ def open_file(parent: QWidget | None, title: str, filters: str = "") -> str:
 def save_file(parent: QWidget | None, title: str, name: str = "", filters: str = "") -> str:
     path, _selected = QFileDialog.getSaveFileName(parent, title, name, filters)
     return path
+
+
+def open_files(parent: QWidget | None, title: str, filters: str = "") -> list[str]:
+    paths, _selected = QFileDialog.getOpenFileNames(parent, title, "", filters)
+    return list(paths)
+
+
+def choose_folder(parent: QWidget | None, title: str, start: str = "") -> str:
+    return QFileDialog.getExistingDirectory(parent, title, start)
+
+
+def open_folder(path: str) -> bool:
+    """Show a folder in the system's file manager."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
