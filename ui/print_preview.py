@@ -316,7 +316,7 @@ class PrintPreviewDialog(QDialog):
     # ------------------------------------------------------------------ save and print
 
     def save_pdf(self) -> None:
-        path = dialogs.save_file(self, _("Save as PDF"), self.file_name, _("PDF documents (*.pdf)"))
+        path = dialogs.save_file(self, _("Save the PDF"), self.file_name, _("PDF documents (*.pdf)"))
         if not path:
             return
         if not path.lower().endswith(".pdf"):
