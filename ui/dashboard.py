@@ -86,6 +86,7 @@ class DashboardPage(LazyLoad, QWidget):
         self.dates.setWordWrap(True)
         self.sync_list = QListWidget()
         self.sync_list.setObjectName("syncStatusList")
+        self.sync_list.setWordWrap(True)
         self.sync_list.itemActivated.connect(self._open_item)
         self.sync_list.itemClicked.connect(self._open_item)
 

@@ -82,7 +82,7 @@ def _when(value: Any) -> str:
 
 PARTNER_COLUMNS = [
     Column(N_("Site"), lambda r: r["node_code"]),
-    Column(N_("Commune"), lambda r: r["commune_code"]),
+    Column(N_("Commune"), lambda r: r.get("commune") or r["commune_code"]),
     Column(N_("Fingerprint of its key"), lambda r: r["fingerprint"]),
     Column(N_("Last bundle sent"), lambda r: _seq(r["last_bundle_out"]), RIGHT),
     Column(N_("Last bundle received"), lambda r: _seq(r["last_bundle_in"]), RIGHT),
@@ -101,7 +101,7 @@ PREVIEW_COLUMNS = [
 ]
 
 CONFLICT_COLUMNS = [
-    Column(N_("Record"), lambda r: entity_name(r["entity"])),
+    Column(N_("Record"), lambda r: entity_name(r["entity"]) + (" — " + r["record"] if r.get("record") else "")),
     Column(N_("Field"), lambda r: r["field_label"]),
     Column(N_("Mine: value shown now"), lambda r: r["mine_text"]),
     Column(N_("Theirs: value that lost"), lambda r: r["theirs_text"]),

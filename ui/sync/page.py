@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.errors import CoopError
 from coopdesk.i18n import _
-from ui.common import ProgressPanel, Task, can_edit, dialogs, hide_for_viewer
+from ui.common import ProgressPanel, Task, can_edit, commune_name, dialogs, hide_for_viewer
 from ui.common.lazy import LazyLoad
 from ui.common.worker import Cancelled
 from ui.models import RecordsModel
@@ -240,6 +240,7 @@ class SyncPage(LazyLoad, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        communes = {c["code"]: commune_name(c) for c in self.svc.setup.communes()}
         try:
             me = self.svc.sync.identity()
         except CoopError as exc:  # e.g. a viewer on a site whose keys were never made
@@ -248,20 +249,43 @@ class SyncPage(LazyLoad, QWidget):
         else:
             self.me_code = me["node_code"]
             self.me_label.setText(_("This site: {node} (commune {commune}). The fingerprint of its key:").format(
-                node=me["node_code"], commune=me["commune_code"]))
+                node=me["node_code"], commune=communes.get(me["commune_code"], me["commune_code"])))
             self.fingerprint.setText(me["fingerprint"])
         self.conflict_list = self.svc.sync.conflicts()
         status = self.svc.sync.status()
-        rows = [{**p, "conflicts": _conflicts_with(p["node_code"], self.conflict_list)} for p in status["partners"]]
+        rows = [{**p, "conflicts": _conflicts_with(p["node_code"], self.conflict_list),
+                 "commune": communes.get(p["commune_code"], p["commune_code"])} for p in status["partners"]]
         current = self.selected_partner()
         self.partners.set_rows(rows)
         self._select_partner(current or (rows[0]["node_code"] if rows else ""))
         self.no_partner.setVisible(not rows)
-        self.conflicts.set_rows(conflict_rows(self.conflict_list))
+        rows = conflict_rows(self.conflict_list)
+        for r in rows:
+            r["record"] = self._record_label(r["entity"], r["row_id"])
+        self.conflicts.set_rows(rows)
         self.history.set_rows(history_rows(self.svc.sync.history()))
         self.policy.set_rows(self.svc.sync.policy(), editable=self.is_admin)
         self._retitle_tabs()
         self._update_buttons()
+
+    def _record_label(self, entity: str, row_id: str) -> str:
+        """What a person recognises the record by (a title, a name, a number), when it can be read."""
+        getters = {"event": self.svc.events.event, "action": self.svc.plans.action, "plan": self.svc.plans.plan,
+                   "person": self.svc.people.person, "meeting": self.svc.committee.meeting,
+                   "decision": self.svc.committee.decision}
+        getter = getters.get(entity)
+        if getter is None:
+            return ""
+        try:
+            rec = getter(row_id)
+        except CoopError:  # deleted here, or hidden from this user
+            return ""
+        if entity == "person":
+            return " ".join(str(rec.get(k) or "") for k in ("last_name", "first_name")).strip()
+        for key in ("title", "name", "code", "number", "year"):
+            if rec.get(key):
+                return str(rec[key])
+        return ""
 
     def _select_partner(self, code: str) -> None:
         for r, row in enumerate(self.partners.rows):
