@@ -172,8 +172,16 @@ def _fill_defaults(obj: Any) -> None:
 
 
 def _derive(obj: Any) -> None:
-    """Fields computed from others, so a partner that does not receive the source still has them."""
+    """Fields computed from others, so a partner that does not receive the source still has them.
+
+    Only when the source is set or changed here: on a site of another commune a person has a birth
+    year and no birth date (it stayed home), and editing another field must not erase the year."""
     if hasattr(obj, "birth_year") and hasattr(obj, "birth_date"):
+        st = inspect(obj)
+        if st.persistent and not st.attrs.birth_date.history.has_changes():
+            return
+        if obj.birth_date is None and st.pending:
+            return  # created without a birth date: a birth year given alone is kept
         year = obj.birth_date.year if isinstance(obj.birth_date, dt.date) else None
         if obj.birth_year != year:
             obj.birth_year = year

@@ -458,7 +458,7 @@ class AuditEntry(Base):
     node: Mapped[str] = mapped_column(String(16), default="")
     entity: Mapped[str] = mapped_column(String(40), index=True)
     row_id: Mapped[str] = mapped_column(String(36), index=True)
-    op: Mapped[str] = mapped_column(String(8))
+    op: Mapped[str] = mapped_column(String(12))  # create, update, delete, anonymise, resolve, import…
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
 

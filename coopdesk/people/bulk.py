@@ -50,7 +50,7 @@ def insert_captured(s: Session, model: type[Base], rows: Sequence[dict[str, Any]
             if not capture:
                 continue
             if "birth_year" in row and "birth_date" in row:  # derived as capture derives it
-                row["birth_year"] = row["birth_date"].year if row["birth_date"] else None
+                row["birth_year"] = row["birth_date"].year if row["birth_date"] else row.get("birth_year")
             fields = {k: to_json_value(v) for k, v in row.items() if k != "id"}
             audits.append({"username": user, "node": node_code, "entity": table, "row_id": row["id"],
                            "op": "create", "before": "", "after": _dump(fields)})

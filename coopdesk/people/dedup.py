@@ -104,22 +104,22 @@ def install_key_maintenance() -> None:
     on_apply(_synced_keys)
 
 
-def _synced_keys(conn: Any, dirty: Mapping[str, Mapping[str, Any]]) -> None:
+def _synced_keys(conn: Any, dirty: Mapping[str, Mapping[str, Any]], present: Mapping[str, set[str]],
+                 inserted: Mapping[str, set[str]]) -> None:
     """Persons received by sync (or shown again) get their name keys like the ones typed here."""
     states = dirty.get("person")
     if not states:
         return
-    ids = list(states)
-    for i in range(0, len(ids), 500):
-        conn.execute(delete(PersonNameKey).where(PersonNameKey.person_id.in_(ids[i:i + 500])))
-    present: set[str] = set()
-    for i in range(0, len(ids), 500):
-        present.update(conn.execute(select(Person.id).where(Person.id.in_(ids[i:i + 500]))).scalars())
+    fresh = inserted.get("person", set())
+    stale = [pid for pid in states if pid not in fresh]
+    for i in range(0, len(stale), 500):
+        conn.execute(delete(PersonNameKey).where(PersonNameKey.person_id.in_(stale[i:i + 500])))
+    shown = present.get("person", set())
     rows = []
-    for pid in present:
-        st = states[pid]
-        rows.extend({"key": k, "person_id": pid}
-                    for k in person_keys({f: st.get(f, [0, 0, ""])[2] for f in NAME_FIELDS}))
+    for pid, st in states.items():
+        if pid in shown:
+            rows.extend({"key": k, "person_id": pid}
+                        for k in person_keys({f: (st.get(f) or [0, 0, ""])[2] for f in NAME_FIELDS}))
     for i in range(0, len(rows), 5000):
         conn.execute(insert(PersonNameKey), rows[i:i + 5000])
 

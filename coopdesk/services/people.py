@@ -18,8 +18,15 @@ from coopdesk.services.crud import Entity, exists_rule
 HEALTH_FIELDS = ("disability_details",)
 
 
-def _person_rule(s: Session, v: dict[str, Any], _obj: Any) -> None:
-    if not (v.get("last_name") or v.get("last_name_ar") or v.get("first_name") or v.get("first_name_ar")):
+NAME_FIELDS = ("last_name", "last_name_ar", "first_name", "first_name_ar")
+
+
+def _person_rule(s: Session, v: dict[str, Any], obj: Any) -> None:
+    # A name is required at creation, and cannot be erased from a record that has one. A record
+    # received from a site of another commune is pseudonymous (no name, a birth year): its other
+    # fields can still be updated here.
+    had_name = obj is None or any(getattr(obj, f, "") for f in NAME_FIELDS)
+    if had_name and not any(v.get(f) for f in NAME_FIELDS):
         raise ValidationError("required", field="last_name")
     if v.get("birth_date") is not None:
         import datetime as dt
@@ -198,14 +205,15 @@ class PeopleService:
     def bulk_create_for_benchmark(self, n: int, *, seed: int = 1, batch: int = 10_000) -> int:
         """Insert ``n`` synthetic persons fast, for speed measurements on a throw-away database.
 
-        Rows go in with bulk INSERTs that bypass change capture: they never reach the audit trail
-        nor a sync bundle, so never call this on a real database.
+        Rows go in with bulk INSERTs through :func:`coopdesk.people.bulk.insert_captured`, which
+        writes the audit entries and the sync state as change capture does: the rows travel like any
+        other (no write escapes sync). Still, never call this on a real database.
         """
         import datetime as dt
         import random
         import uuid
 
-        from sqlalchemy import insert
+        from coopdesk.people.bulk import insert_captured
 
         rng = random.Random(seed)
         first = [("Fatima", "فاطمة", "F"), ("Khadija", "خديجة", "F"), ("Amina", "أمينة", "F"),
@@ -228,6 +236,6 @@ class PeopleService:
                                  "commune_id": rng.choice(communes), "phone": "", "email": "", "address": "",
                                  "disability": rng.random() < 0.1, "disability_details": "", "consent_scope": "",
                                  "consent_collected_by": "", "notes": "", "anonymised": False})
-                s.execute(insert(Person), rows)
+                insert_captured(s, Person, rows)
                 done += len(rows)
         return n

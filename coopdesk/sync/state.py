@@ -54,7 +54,59 @@ def _chunks(seq: list[Any], n: int = CHUNK) -> Iterable[list[Any]]:
 # (one stamp per write, not per field: a new row of 20 fields costs one stamp). The older form, one
 # ``{field: [hlc, seq, value]}`` object, is still read.
 
+class Written(dict):  # type: ignore[type-arg]
+    """The state of a row that one write created (no earlier state): ``{field: [hlc, seq, value]}``
+    built only when asked. A first sync receives thousands of these; they are stored and applied
+    straight from the write's values, without one list per field."""
+
+    __slots__ = ("hlc", "seq", "fields")
+
+    def __init__(self, hlc: str, seq: int, fields: dict[str, Any]) -> None:
+        super().__init__()
+        self.hlc, self.seq, self.fields = hlc, seq, fields
+
+    def _fill(self) -> None:
+        if not dict.__len__(self) and self.fields:
+            dict.update(self, {f: [self.hlc, self.seq, v] for f, v in self.fields.items()})
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key in self.fields:
+            return [self.hlc, self.seq, self.fields[key]]
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.fields
+
+    def __getitem__(self, key: Any) -> Any:
+        return [self.hlc, self.seq, self.fields[key]]
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.fields)
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        return self.fields.keys()
+
+    def items(self):  # type: ignore[no-untyped-def]
+        self._fill()
+        return dict.items(self)
+
+    def values(self):  # type: ignore[no-untyped-def]
+        self._fill()
+        return dict.values(self)
+
+    def __setitem__(self, key: Any, value: Any) -> None:  # pragma: no cover - never mutated
+        raise TypeError("Written is read-only")
+
+
 def encode_state(st: State) -> str:
+    if isinstance(st, Written):
+        return _ENCODE([[st.hlc, st.seq, st.fields]])
     groups: dict[tuple[str, int], dict[str, Any]] = {}
     for f, (h, s, v) in st.items():
         groups.setdefault((h, s), {})[f] = v
@@ -325,9 +377,11 @@ def merge_remote(conn: Connection, writes: list[tuple[str, str, str, int, dict[s
             touches.append((origin_of(hlc), seq, entity, rid))
             st = states.get(rid)
             if st is None:  # a row new here: nothing to compare (the common case of a first sync)
-                states[rid] = {f: [hlc, seq, v] for f, v in fields.items()}
+                states[rid] = Written(hlc, seq, fields)
                 changed.add(rid)
                 continue
+            if isinstance(st, Written):  # the same row twice in one bundle: an ordinary state now
+                st = states[rid] = dict(st.items())
             for f, v in fields.items():
                 cur = st.get(f)
                 loser = None
@@ -493,6 +547,7 @@ class _Applier:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.present: dict[str, set[str]] = defaultdict(set)  # ids known to be in a table now
+        self.inserted: dict[str, set[str]] = defaultdict(set)  # ids inserted by this apply
         self.hidden = 0
 
     def _existing(self, table: Table, ids: Iterable[str]) -> set[str]:
@@ -542,14 +597,21 @@ class _Applier:
         c = columns_for(model)
         t = model.__table__
         rows: dict[str, dict[str, Any]] = {}
+        a2c, convs = c.attr_to_col, c.cols
         for rid, st in states.items():
             if st.get(DELETED, [0, 0, False])[2]:
                 continue
             vals = {}
-            for f, (_h, _s, v) in st.items():
-                col = c.attr_to_col.get(f)
-                if col in c.cols:
-                    vals[col] = c.cols[col](v)
+            if isinstance(st, Written):
+                for f, v in st.fields.items():
+                    col = a2c.get(f)
+                    if col in convs:
+                        vals[col] = convs[col](v)
+            else:
+                for f, (_h, _s, v) in st.items():
+                    col = a2c.get(f)
+                    if col in convs:
+                        vals[col] = convs[col](v)
             rows[rid] = vals
         if not rows:
             return
@@ -593,7 +655,9 @@ class _Applier:
                     self.conn.execute(stmt, part)
         except IntegrityError as exc:
             raise UniqueClash(c.table) from exc
-        self.present[c.table] |= {r["id"] for r in inserts} | {p["_id"] for ps in updates.values() for p in ps}
+        inserted = {r["id"] for r in inserts}
+        self.inserted[c.table] |= inserted
+        self.present[c.table] |= inserted | {p["_id"] for ps in updates.values() for p in ps}
 
     def revive_children(self, entity: str, ids: set[str], dirty: dict[str, dict[str, State]]) -> None:
         """Rows hidden because ``ids`` were gone (deleted, or hidden themselves) show again: their
@@ -641,7 +705,7 @@ def apply(conn: Connection, dirty: dict[str, dict[str, State]],
     for entity in sorted(dirty, key=lambda e: order.get(e, 0)):
         ap.put(models[entity], dirty[entity])
     for hook in _AFTER_APPLY:
-        hook(conn, dirty)
+        hook(conn, dirty, ap.present, ap.inserted)
     return ap.hidden
 
 
@@ -649,8 +713,9 @@ _AFTER_APPLY: list[Any] = []
 
 
 def on_apply(hook: Any) -> None:
-    """Register ``hook(conn, dirty)``, called after rows were applied from sync states (local data
-    derived from them, such as the duplicate check's name keys, follows)."""
+    """Register ``hook(conn, dirty, present, inserted)``, called after rows were applied from sync
+    states (local data derived from them, such as the duplicate check's name keys, follows):
+    ``present`` and ``inserted`` are, per table, the ids now in the table and those inserted."""
     if hook not in _AFTER_APPLY:
         _AFTER_APPLY.append(hook)
 

@@ -37,7 +37,7 @@ def upgrade() -> None:
     sa.Column('node', sa.String(length=16), nullable=False),
     sa.Column('entity', sa.String(length=40), nullable=False),
     sa.Column('row_id', sa.String(length=36), nullable=False),
-    sa.Column('op', sa.String(length=8), nullable=False),
+    sa.Column('op', sa.String(length=12), nullable=False),
     sa.Column('before', sa.Text(), nullable=False),
     sa.Column('after', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id')
