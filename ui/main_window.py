@@ -9,12 +9,12 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QVBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -43,7 +43,6 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setMaximumWidth(240)
         self.stack = QStackedWidget()
         # Pages are built the first time they are shown (or asked for): start-up builds one.
         self.pages = LazyPages(self)
@@ -149,8 +148,9 @@ class MainWindow(QMainWindow):
                                                                     commune=site["commune_name"]))
         for row, (_key, title) in enumerate(AREAS):
             self.nav.item(row).setText(_(title))
-        # Wide enough for the longest title in this language (Arabic pages would squeeze it).
-        self.nav.setMinimumWidth(min(240, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 12))
+        # As wide as the longest title in this language (Arabic pages would squeeze it), no wider:
+        # the pages get the rest of a 1366 px screen.
+        self.nav.setFixedWidth(min(240, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 12))
         self.menu_file.setTitle(_("&File"))
         self.menu_edit.setTitle(_("&Edit"))
         self.act_quit.setText(_("&Quit"))

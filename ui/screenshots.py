@@ -5,6 +5,10 @@
 Every area of the navigation is opened; a page may offer ``screenshot_states()`` -> [(name, prepare)]
 to show a representative record (each ``prepare()`` puts the page in that state). The demo database
 is built in a temporary folder, so nothing of the user's data or settings is touched.
+
+Every PNG is exactly the size asked for (1366×768 by default, the smallest office screen the app
+must fit): a page whose minimum size is larger stops the command with an error naming it, rather
+than saving a picture of a window that no longer fits the screen.
 """
 
 from __future__ import annotations
@@ -14,6 +18,25 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+
+
+class DoesNotFit(RuntimeError):
+    """A screen needs a larger window than the size asked for."""
+
+
+def _grab(app, window, size: tuple[int, int], name: str):
+    need = window.minimumSizeHint().expandedTo(window.minimumSize())
+    if need.width() > size[0] or need.height() > size[1]:
+        raise DoesNotFit(f"{name}: the window needs at least {need.width()}×{need.height()} px, "
+                         f"more than {size[0]}×{size[1]}")
+    if window.size().toTuple() != size:
+        window.resize(*size)
+        app.processEvents()
+    image = window.grab().toImage()
+    got = (image.width(), image.height())
+    if got != size:
+        raise DoesNotFit(f"{name}: the picture is {got[0]}×{got[1]} px, not {size[0]}×{size[1]}")
+    return image
 
 
 def take(out: Path, lang: str = "fr", size: tuple[int, int] = (1366, 768)) -> list[Path]:
@@ -48,7 +71,7 @@ def take(out: Path, lang: str = "fr", size: tuple[int, int] = (1366, 768)) -> li
                 prepare()
                 app.processEvents()
                 path = out / f"{row + 1:02d}-{name}.png"
-                window.grab().save(str(path), "PNG")
+                _grab(app, window, size, f"{lang}/{path.name}").save(str(path), "PNG")
                 _shrink(path)
                 saved.append(path)
         window.close()
@@ -75,8 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     w, h = (int(x) for x in args.size.lower().split("x"))
-    for path in take(Path(args.out), args.lang, (w, h)):
-        print(path)
+    try:
+        for path in take(Path(args.out), args.lang, (w, h)):
+            print(path)
+    except DoesNotFit as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

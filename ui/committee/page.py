@@ -366,6 +366,24 @@ class CommitteePage(QWidget):
         self._show_votes()
         self._show_minutes()
 
+    def screenshot_states(self):
+        """(name, prepare) pairs for the screenshots command: the latest meeting, on its decisions
+        with each member's vote, then on its minutes and their signature steps."""
+        def pick(tab: int):
+            def prepare() -> None:
+                self.refresh()
+                if self.meetings.rows:
+                    latest = max(range(len(self.meetings.rows)),
+                                 key=lambda r: self.meetings.rows[r]["held_at"])
+                    self.meeting_view.selectRow(latest)
+                    self.load(self.meetings.rows[latest]["id"])
+                    if self.decisions.rows:
+                        self.decision_view.selectRow(0)
+                self.tabs.setCurrentIndex(tab)
+            return prepare
+
+        return [("committee", pick(3)), ("committee-minutes", pick(4))]
+
     def open_record(self, entity: str, row_id: str) -> None:
         if entity == "meeting" and row_id:
             self.load(row_id)

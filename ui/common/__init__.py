@@ -5,7 +5,8 @@ Use them so every screen behaves the same way:
 ``Form`` (ui.common.forms) — a QFormLayout that knows its fields by the *service's field names*::
 
     form = Form()                                  # a QWidget with a QFormLayout
-    form.add("title", N_("Title"), QLineEdit())    # label msgid, translated in retranslate()
+    form.add("place", N_("Place"), QLineEdit())    # label msgid, translated in retranslate()
+    form.add("title", lambda: pgettext("record", "Title"), QLineEdit())  # a word with two meanings
     form.add("start", N_("Start"), DateField())    # DateField: ISO text + calendar button
     form.add("status", N_("Status"), ChoiceCombo(C.ACTION_STATUSES))
     form.values() -> {"title": "...", "start": "2026-03-01", "status": "planned"}
@@ -13,6 +14,10 @@ Use them so every screen behaves the same way:
     form.show_error(exc) -> bool                   # ValidationError with .field -> red text under it
     form.clear_errors(); form.retranslate()
     form.error_label("end")                        # the QLabel (objectName "error_end") for tests
+
+``scrolling(form)`` — a long form in a vertical scroll area (``FormScroll``): add it to the layout
+instead of the form, so the window fits 1366×768 in every language (nothing sideways, nothing cut).
+``ChoiceCombo`` asks for 14 characters whatever its entries (``min_chars=``); its list opens wide.
 
 ``report_error(widget, exc, form=None)`` — the one way to show a refused service call: next to the
 field when ``exc.field`` is one of the form's fields, else ``dialogs.warn``; never a traceback.
@@ -61,9 +66,10 @@ from __future__ import annotations
 
 from ui.common import dialogs
 from ui.common.commands import ServiceCommand, execute
-from ui.common.forms import CheckList, ChoiceCombo, DateField, Form, report_error
+from ui.common.forms import CheckList, ChoiceCombo, DateField, Form, FormScroll, report_error, scrolling
 from ui.common.labels import axis_name, can_edit, commune_name, hide_for_viewer, money
 from ui.common.worker import ProgressPanel, Task
 
-__all__ = ["CheckList", "ChoiceCombo", "DateField", "Form", "ProgressPanel", "ServiceCommand", "Task", "axis_name",
-           "can_edit", "commune_name", "dialogs", "execute", "hide_for_viewer", "money", "report_error"]
+__all__ = ["CheckList", "ChoiceCombo", "DateField", "Form", "FormScroll", "ProgressPanel", "ServiceCommand", "Task",
+           "axis_name", "can_edit", "commune_name", "dialogs", "execute", "hide_for_viewer", "money", "report_error",
+           "scrolling"]

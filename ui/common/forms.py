@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -31,11 +34,17 @@ from ui.common import dialogs
 
 
 class ChoiceCombo(QComboBox):
-    """Codes stored, translated labels shown. ``empty`` (a msgid) adds a first "any/none" entry."""
+    """Codes stored, translated labels shown. ``empty`` (a msgid) adds a first "any/none" entry.
+
+    Its width does not follow its longest entry (a long action title would widen the window past
+    1366 px): it asks for ``min_chars`` characters, grows with its layout, and its list opens wide.
+    """
 
     def __init__(self, choices: dict[str, str] | list[tuple[str, str]], empty: str | None = None,
-                 translate: bool = True, parent: QWidget | None = None) -> None:
+                 translate: bool = True, parent: QWidget | None = None, *, min_chars: int = 14) -> None:
         super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(min_chars)
         self._translate = translate
         self._empty = empty
         self.set_choices(choices)
@@ -186,6 +195,10 @@ def _write(widget: QWidget, value: Any) -> None:
             widget.setCurrentIndex(idx)
 
 
+def _label(label: str | Callable[[], str]) -> str:
+    return label() if callable(label) else _(label)
+
+
 class Form(QWidget):
     """Rows named by the service's field names; each row has an error line under its widget."""
 
@@ -194,12 +207,15 @@ class Form(QWidget):
         self.layout_ = QFormLayout(self)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.fields: dict[str, QWidget] = {}
-        self._labels: dict[str, tuple[QLabel, str]] = {}
+        self._labels: dict[str, tuple[QLabel, str | Callable[[], str]]] = {}
         self._errors: dict[str, QLabel] = {}
         self._aliases: dict[str, str] = {}
 
-    def add(self, name: str, label: str, widget: QWidget, *, aliases: tuple[str, ...] = ()) -> QWidget:
-        """``aliases``: other field names a service may report for this row (``lead_commune`` …)."""
+    def add(self, name: str, label: str | Callable[[], str], widget: QWidget, *,
+            aliases: tuple[str, ...] = ()) -> QWidget:
+        """``label``: a msgid (``N_("Start")``), or for a word with two meanings a function that
+        translates it with its context (``lambda: pgettext("record", "Title")``).
+        ``aliases``: other field names a service may report for this row (``lead_commune`` …)."""
         caption = QLabel()
         caption.setBuddy(widget)
         box = QWidget()
@@ -220,7 +236,7 @@ class Form(QWidget):
         self._errors[name] = error
         for alias in aliases:
             self._aliases[alias] = name
-        caption.setText(_(label))
+        caption.setText(_label(label))
         # tab order follows the order of the rows
         names = list(self.fields)
         if len(names) > 1:
@@ -282,10 +298,51 @@ class Form(QWidget):
 
     def retranslate(self) -> None:
         for caption, msgid in self._labels.values():
-            caption.setText(_(msgid))
+            caption.setText(_label(msgid))
         for w in self.fields.values():
             if isinstance(w, ChoiceCombo):
                 w.retranslate()
+
+
+class FormScroll(QScrollArea):
+    """A long form that scrolls up and down, never sideways: the window then fits 1366×768 in every
+    language. Its minimum width is the form's (labels and fields stay whole); its minimum height is
+    small, the rest of the form is reached with the scroll bar or by tabbing through the fields."""
+
+    MIN_HEIGHT = 160
+
+    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form = widget
+        inner = QWidget()  # the form keeps its height at the top; the space left stays below it
+        lay = QVBoxLayout(inner)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(widget)
+        lay.addStretch(1)
+        self.setWidget(inner)
+        inner.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # new labels (another language): the minimum width follows
+        return super().eventFilter(watched, event)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget().minimumSizeHint()
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        return QSize(inner.width() + bar + 2 * self.frameWidth(), min(inner.height(), self.MIN_HEIGHT))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget().sizeHint()
+        return QSize(max(inner.width(), self.minimumSizeHint().width()), inner.height())
+
+
+def scrolling(widget: QWidget) -> FormScroll:
+    """``widget`` (a long ``Form``) in a vertical scroll area; add the result to the layout instead."""
+    return FormScroll(widget)
 
 
 def report_error(parent: QWidget | None, exc: BaseException, form: Form | None = None) -> None:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
-from coopdesk.i18n import N_, _, format_date, ngettext
+from coopdesk.i18n import N_, _, format_date, ngettext, pgettext
 from ui.common import (
     ChoiceCombo,
     DateField,
@@ -49,6 +49,7 @@ from ui.common import (
     execute,
     hide_for_viewer,
     report_error,
+    scrolling,
 )
 from ui.events.models import AttendanceModel, participant_name
 from ui.models import Column, RecordsModel
@@ -98,7 +99,7 @@ class EventsPage(QWidget):
 
         # --- event form
         f = self.form = Form()
-        f.add("title", N_("Title"), QLineEdit())
+        f.add("title", lambda: pgettext("record", "Title"), QLineEdit())  # not a person's title
         f.add("type", N_("Type"), ChoiceCombo(C.EVENT_TYPES, empty=N_("— choose —")))
         self.actions = services.plans.actions()
         f.add("action_id", N_("Action of the plan"), ChoiceCombo(
@@ -125,12 +126,11 @@ class EventsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         form_page = QWidget()
         lay = QVBoxLayout(form_page)
-        lay.addWidget(f)
+        lay.addWidget(scrolling(f), 1)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.save_button)
         lay.addLayout(row)
-        lay.addStretch(1)
 
         # --- participants
         self.attendance = AttendanceModel(self)
@@ -339,6 +339,22 @@ class EventsPage(QWidget):
         self._fill_teams()
         start = self.current["start"]
         self.calendar.setSelectedDate(QDate(start.year, start.month, start.day))
+
+    def screenshot_states(self):
+        """(name, prepare) pairs for the screenshots command: the event with the most participants,
+        its form, its participants with their attendance, its teams."""
+        def pick(tab: int):
+            def prepare() -> None:
+                self.refresh()
+                rows = self.list_model.rows
+                if rows:
+                    best = max(range(len(rows)), key=lambda r: (rows[r].get("participants") or 0, -r))
+                    self.table.selectRow(best)
+                    self.load(rows[best]["id"])
+                self.tabs.setCurrentIndex(tab)
+            return prepare
+
+        return [("events", pick(0)), ("events-participants", pick(1)), ("events-teams", pick(2))]
 
     def open_record(self, entity: str, row_id: str) -> None:
         if entity == "event" and row_id:

@@ -171,6 +171,27 @@ class PeoplePage(QWidget):
 
     # ------------------------------------------------------------------ main-window hooks
 
+    def screenshot_states(self):
+        """(name, prepare) pairs for the screenshots command: a Tiznit beneficiary with a name in
+        Arabic script and enrolments (the most enrolments among the first ones), form and enrolments."""
+        def pick(tab: int):
+            def prepare() -> None:
+                people = self.svc.people
+                candidates = [p for p in people.search(commune="TIZ", limit=200) if p.get("last_name_ar")]
+                best = None
+                for p in candidates[:60]:
+                    n = len(people.person(p["id"])["enrolments"])
+                    if best is None or n > best[0]:
+                        best = (n, p["id"])
+                if best is not None:
+                    self.panel.load(best[1])
+                    self.run_query()  # selects its row when it is on the first page
+                    self.table.scrollTo(self.table.currentIndex())
+                self.panel.setCurrentIndex(tab)
+            return prepare
+
+        return [("people", pick(0)), ("people-enrolments", pick(1))]
+
     def open_record(self, entity: str, row_id: str) -> None:
         if entity == "person" and row_id:
             self.panel.load(row_id)

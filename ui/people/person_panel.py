@@ -34,6 +34,7 @@ from ui.common import (
     execute,
     hide_for_viewer,
     report_error,
+    scrolling,
 )
 from ui.people.merge_dialog import DuplicateBanner
 
@@ -106,12 +107,11 @@ class PersonPanel(QTabWidget):
         lay = QVBoxLayout(details_page)
         lay.addWidget(self.title)
         lay.addWidget(self.duplicates)
-        lay.addWidget(f)
+        lay.addWidget(scrolling(f), 1)  # 16 rows: taller than the window in Arabic without it
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.save_button)
         lay.addLayout(row)
-        lay.addStretch(1)
         QWidget.setTabOrder(f.widget("notes"), self.save_button)
 
         # --- enrolments and milestones

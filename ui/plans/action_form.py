@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
-from coopdesk.i18n import N_, _
+from coopdesk.i18n import N_, _, pgettext
 from ui.common import (
     CheckList,
     ChoiceCombo,
@@ -33,6 +33,7 @@ from ui.common import (
     execute,
     money,
     report_error,
+    scrolling,
 )
 from ui.common.labels import hide_for_viewer
 from ui.models import Column, RecordsModel
@@ -79,7 +80,7 @@ class ActionEditor(QTabWidget):
         self.form = Form()
         f = self.form
         f.add("code", N_("Code"), QLineEdit())
-        f.add("title", N_("Title"), QLineEdit())
+        f.add("title", lambda: pgettext("record", "Title"), QLineEdit())  # not a person's title
         self.axis = f.add("axis_id", N_("Axis"), ChoiceCombo([], translate=False))
         self.themes = f.add("themes", N_("Transversal themes"), CheckList())
         self.themes.setMaximumHeight(52)
@@ -123,7 +124,7 @@ class ActionEditor(QTabWidget):
         buttons.addWidget(self.save_button)
         tab_action = QWidget()
         v = QVBoxLayout(tab_action)
-        v.addWidget(self.form, 1)
+        v.addWidget(scrolling(self.form), 1)
         v.addLayout(buttons)
         self.addTab(tab_action, "")
 
