@@ -48,7 +48,7 @@ class Entity:
             self.check(s, values)
             obj = self.model(**{k: v for k, v in values.items() if v is not None})
             s.add(obj)
-            _flush(s, self.name)
+            _flush(s, self.name, self.model)
             return as_dict(obj)
 
     def update(self, ctx: Context, row_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -57,7 +57,7 @@ class Entity:
             obj = get(s, self.model, row_id, self.name)
             self.check(s, values, obj)
             apply(obj, values)
-            _flush(s, self.name)
+            _flush(s, self.name, self.model)
             return as_dict(obj)
 
     def delete(self, ctx: Context, row_id: str) -> dict[str, Any]:
@@ -65,7 +65,7 @@ class Entity:
             obj = get(s, self.model, row_id, self.name)
             before = as_dict(obj)
             s.delete(obj)
-            _flush(s, self.name)
+            _flush(s, self.name, self.model)
             return before
 
     def read(self, ctx: Context, row_id: str) -> dict[str, Any]:
@@ -82,13 +82,19 @@ class Entity:
             return [as_dict(o) for o in s.scalars(q).all()]
 
 
-def _flush(s: Session, entity: str) -> None:
+def _flush(s: Session, entity: str, model: Any = None) -> None:
     try:
         s.flush()
     except IntegrityError as exc:
         msg = str(exc.orig)
         if "UNIQUE" in msg or "unique" in msg:
-            raise CoopError("duplicate", entity=entity, field=_unique_field(msg), value="") from exc
+            field = _unique_field(msg)
+            key = getattr(model, "__natural_key__", None)
+            if key and (field == "id" or "_pkey" in msg):
+                field = ", ".join(key)  # the id is made from these values (natural key)
+            elif "duplicate key" in msg:  # PostgreSQL: 'Key (a, b)=(…) already exists.'
+                field = msg.split("Key (", 1)[-1].split(")", 1)[0] if "Key (" in msg else ""
+            raise CoopError("duplicate", entity=entity, field=field, value="") from exc
         if "FOREIGN KEY" in msg or "foreign key" in msg:
             raise CoopError("not_found", entity=entity, id="?") from exc
         if "NOT NULL" in msg:
