@@ -18,6 +18,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 PG_URL = os.environ.get("COOPDESK_TEST_PG_URL")  # e.g. postgresql+psycopg://coop:coop@localhost/coopdesk_test
 
 
+def pytest_collection_modifyitems(config, items):
+    if not PG_URL:
+        return
+    skip = pytest.mark.skip(reason="reads the SQLite file itself (suite running on PostgreSQL)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
 def _fresh_pg(url: str) -> str:
     """An empty PostgreSQL schema for one test (only when COOPDESK_TEST_PG_URL is set)."""
     from sqlalchemy import create_engine, text

@@ -8,6 +8,7 @@ from coopdesk.errors import CoopError
 from coopdesk.services.base import Actor
 
 
+@pytest.mark.sqlite_only
 def test_backup_then_restore_brings_the_old_data_back(svc, tmp_path):
     info = svc.setup.backup_now()
     assert svc.setup.list_backups()[0]["path"] == info["path"]
@@ -19,6 +20,7 @@ def test_backup_then_restore_brings_the_old_data_back(svc, tmp_path):
     assert svc.setup.site()["node_code"] == "TIZ"
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(svc, tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"not a database at all")
@@ -29,6 +31,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(svc, tm
     assert any(o["name"] == "Reste là" for o in svc.funding.organisations())
 
 
+@pytest.mark.sqlite_only
 def test_only_an_administrator_restores(svc):
     info = svc.setup.backup_now()
     editor = svc.as_user(Actor("e", "editor", False))

@@ -3,6 +3,8 @@ figures after an import; and the people commands of the command line."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from coopdesk.cli import main
@@ -61,6 +63,7 @@ def test_indicators_equal_a_hand_count(svc):
     assert ind_enr and ind_job and ind_part
 
 
+@pytest.mark.sqlite_only
 def test_command_line_import_export_anonymise_users(svc, tmp_path, capsys):
     db = str(svc.db.path)
     src = tmp_path / "p.csv"

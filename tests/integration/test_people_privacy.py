@@ -126,6 +126,7 @@ def test_pseudonymised_export(svc, tmp_path):
     assert sheet_text(out2) == text  # the same code every time
 
 
+@pytest.mark.sqlite_only
 def test_anonymisation_leaves_no_trace_and_keeps_the_indicators(svc, tmp_path):
     plan = svc.plans.create_plan(2026)
     act = svc.plans.create_action(plan_id=plan["id"], code="1.1.1", axis_id=axis_id("I"), title="Tawori",
@@ -187,6 +188,7 @@ def test_retention_lists_inactive_persons(svc):
     assert listed[0]["last_activity"] == dt.date(2020, 9, 1)
 
 
+@pytest.mark.sqlite_only
 def test_local_login_with_lock_after_five_failures(svc):
     svc.users.create_user("redacteur", "editor", can_see_health=False)
     svc.auth.set_password("redacteur", "sel et argan 2026")
