@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from coopdesk.errors import ValidationError
 
-
 # ------------------------------------------------------------------ article 5: unanimity
 
 

@@ -276,7 +276,7 @@ class CommitteeService:
             mn = get(s, Minutes, minutes_id, "minutes")
             if mn.finalised_at is not None:
                 raise CoopError("minutes_frozen")
-            mn.finalised_at = when or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+            mn.finalised_at = when or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
             mn.fingerprint = fingerprint(mn.content)
             return self._minutes_dict(s, mn)
 

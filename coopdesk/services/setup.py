@@ -11,7 +11,7 @@ from coopdesk.db.models import Axis, Commune, Convention, Node, Organisation, Us
 from coopdesk.domain import reference
 from coopdesk.errors import CoopError, PermissionDenied, register_messages
 from coopdesk.i18n import N_
-from coopdesk.services.base import Context, setting, set_setting
+from coopdesk.services.base import Context, set_setting, setting
 
 SITE_CODE = re.compile(r"^[A-Z0-9]{2,8}$")
 

@@ -3,9 +3,9 @@ figures after an import; and the people commands of the command line."""
 
 from __future__ import annotations
 
-import pytest
-
 import json
+
+import pytest
 
 from coopdesk.cli import main
 from coopdesk.domain.reference import axis_id, commune_id

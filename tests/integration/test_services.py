@@ -9,7 +9,6 @@ import pytest
 
 from coopdesk.domain.reference import axis_id, commune_id, organisation_id
 from coopdesk.errors import CoopError
-from coopdesk.services import Actor
 
 TIZ, VLG = commune_id("TIZ"), commune_id("VLG")
 

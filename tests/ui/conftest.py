@@ -11,11 +11,11 @@ def settings(tmp_path):
 
 @pytest.fixture
 def window(qtbot, demo, settings):
+    from PySide6.QtWidgets import QApplication
+
     from ui import fonts
     from ui.language import apply_language
     from ui.main_window import MainWindow
-
-    from PySide6.QtWidgets import QApplication
 
     fonts.load_app_fonts()
     apply_language(QApplication.instance(), "fr")

@@ -67,7 +67,7 @@ def test_mark_attendance_in_bulk_then_undo(qtbot, qtmodeltester, page, demo):
                              pos=rect.center().__class__(rect.left() + 8, rect.center().y()))
     absent = [pid for pid, s in before.items() if s == "absent"]
     assert len(page.attendance.statuses_to_apply()) == len(absent)
-    assert "{}".format(len(absent)) in page.findChild(QLabel, "attendanceSummary").text()
+    assert f"{len(absent)}" in page.findChild(QLabel, "attendanceSummary").text()
     qtbot.mouseClick(apply, Qt.MouseButton.LeftButton)
     after = _statuses(demo, sport)
     assert set(after.values()) == {"attended"}
