@@ -10,16 +10,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,6 +38,7 @@ from ui.common import (
     hide_for_viewer,
     report_error,
 )
+from ui.common.tables import records_view
 from ui.models import Column, RecordsModel
 from ui.print_preview import Previewer
 
@@ -81,16 +79,9 @@ def printing_available() -> bool:
         return False
 
 
-def _table(model, name: str, stretch: int = 1) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    return view
+
+def _table(model, name: str, stretch: int = 1):
+    return records_view(model, name, stretch, fit_contents=False)
 
 
 def _row(*widgets, stretch_first: bool = False) -> QHBoxLayout:

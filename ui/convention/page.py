@@ -8,11 +8,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -29,6 +27,7 @@ from coopdesk.i18n import N_, _, format_date
 from ui.common import DateField, Form, axis_name, execute, hide_for_viewer, report_error
 from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
+from ui.common.tables import records_view
 from ui.models import Column, RecordsModel
 
 DATE_FIELDS = [
@@ -155,16 +154,7 @@ class ConventionPage(LazyLoad, QWidget):
 
     @staticmethod
     def _table(model: RecordsModel, name: str, stretch: int) -> QTableView:
-        view = QTableView()
-        view.setObjectName(name)
-        view.setModel(model)
-        view.verticalHeader().hide()
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        return view
+        return records_view(model, name, stretch)
 
     def refresh(self) -> None:
         c = self.svc.convention.convention()

@@ -9,16 +9,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +25,7 @@ from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_number
 from ui.common import ChoiceCombo, DateField, Form, execute, hide_for_viewer, money, report_error
 from ui.common.lazy import LazyLoad
+from ui.common.tables import records_view as _table
 from ui.models import Column, RecordsModel
 
 ORG_COLUMNS = [
@@ -63,17 +61,6 @@ def _major(minor: int | None) -> str:
     return "" if not minor else f"{minor / 100:.2f}"
 
 
-def _table(model: RecordsModel, name: str, stretch: int) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 class FundingPage(LazyLoad, QWidget):

@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QFrame,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +25,7 @@ from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date
 from ui.common import dialogs
+from ui.common.tables import records_view as _table
 from ui.models import Column, RecordsModel
 
 REASONS = {"name": N_("similar name"), "birth_date": N_("same birth date"), "commune": N_("same commune")}
@@ -46,17 +45,6 @@ CANDIDATE_COLUMNS = [
 ]
 
 
-def _table(model: RecordsModel, name: str, stretch: int) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 class DuplicateBanner(QFrame):

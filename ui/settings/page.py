@@ -6,16 +6,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +23,7 @@ from coopdesk.errors import CoopError
 from coopdesk.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language, format_datetime, format_number
 from ui.common import ChoiceCombo, Form, ProgressPanel, Task, commune_name, dialogs, report_error
 from ui.common.lazy import LazyLoad
+from ui.common.tables import records_view as _table
 from ui.models import Column, RecordsModel
 
 USER_COLUMNS = [
@@ -42,17 +40,6 @@ BACKUP_COLUMNS = [
 ]
 
 
-def _table(model: RecordsModel, name: str, stretch: int) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 class SettingsPage(LazyLoad, QWidget):

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from coopdesk.errors import CoopError
 from coopdesk.i18n import _
 from ui.common import ProgressPanel, Task, can_edit, commune_name, dialogs, hide_for_viewer
 from ui.common.lazy import LazyLoad
+from ui.common.tables import records_view as _table
 from ui.common.worker import Cancelled
 from ui.models import RecordsModel
 from ui.sync.importer import ImportPanel, service_progress
@@ -42,19 +42,6 @@ from ui.sync.models import (
 IDENTITY_FILTER = "*.coopid"
 
 
-def _table(model, name: str, stretch: int) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 def _ltr(label: QLabel) -> QLabel:
