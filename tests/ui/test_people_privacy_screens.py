@@ -202,5 +202,5 @@ def test_audit_viewer_shows_before_and_after_of_an_edit(qtbot, qtmodeltester, wi
     section.audit_view.selectRow(0)  # newest first: the edit
     diff = {section.diff.index(r, 0).data(): (section.diff.index(r, 1).data(), section.diff.index(r, 2).data())
             for r in range(section.diff.rowCount())}
-    assert diff["phone"] == ("", "0699887766")
+    assert diff["Téléphone"] == ("", "0699887766")  # the field named in the user's language
     assert "09-08" in section.findChild(QLabel, "sharingExplanation").text()

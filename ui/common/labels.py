@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from coopdesk.i18n import current_language, format_money
+from coopdesk.i18n import _, current_language, format_money
 
 
 def _localised(record: dict[str, Any], lang: str | None = None) -> str:
@@ -39,3 +39,11 @@ def hide_for_viewer(services: Any, *widgets: QWidget) -> None:
         for w in widgets:
             w.hide()
             w.setEnabled(False)
+
+
+def field_label(field: str) -> str:
+    """The translated name of a database field (its code when it has none)."""
+    from coopdesk.domain.constants import FIELD_LABELS
+
+    label = FIELD_LABELS.get(field)
+    return _(label) if label else field

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date, format_datetime
 from ui.common import dialogs
+from ui.common.labels import field_label
 from ui.common.lazy import LazyLoad
 from ui.common.tables import records_view as _table
 from ui.models import Column, RecordsModel
@@ -59,7 +60,7 @@ AUDIT_COLUMNS = [
     Column(N_("Record"), lambda e: e.get("row_id") or ""),
     Column(N_("Operation"), lambda e: _(OPERATIONS.get(e.get("op") or "", e.get("op") or ""))),
 ]
-DIFF_COLUMNS = [Column(N_("Field"), lambda r: r["field"]), Column(N_("Before"), lambda r: r["before"]),
+DIFF_COLUMNS = [Column(N_("Field"), lambda r: field_label(r["field"])), Column(N_("Before"), lambda r: r["before"]),
                 Column(N_("After"), lambda r: r["after"])]
 INACTIVE_COLUMNS = [
     Column(N_("Name"), lambda p: " ".join(x for x in (p.get("last_name"), p.get("first_name")) if x)

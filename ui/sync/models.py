@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from coopdesk.i18n import N_, _, format_datetime, format_number
+from ui.common.labels import field_label
 from ui.models import Column
 
 Index = QModelIndex | QPersistentModelIndex
@@ -138,10 +139,10 @@ def conflict_rows(conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if c["kind"] == "field":
             mine = _("{value} (by {site})").format(value=value_text(c["mine"]), site=c["mine_by"])
             theirs = _("{value} (by {site})").format(value=value_text(c["theirs"]), site=c["theirs_by"])
-            label = c["field"]
+            label = field_label(c["field"])
         else:
             mine = _("Deleted (by {site})").format(site=c["mine_by"])
-            edits = "; ".join(f"{f}: {value_text(v)}" for f, v in c["edits"].items())
+            edits = "; ".join(f"{field_label(f)}: {value_text(v)}" for f, v in c["edits"].items())
             theirs = _("Edited (by {sites}): {edits}").format(sites=", ".join(c["theirs_by"]), edits=edits)
             label = _("the whole record")
         rows.append({**c, "field_label": label, "mine_text": mine, "theirs_text": theirs})
@@ -190,7 +191,7 @@ class PolicyModel(QAbstractTableModel):
             if col == 0:
                 return entity_name(r["entity"])
             if col == 1:
-                return r["field"]
+                return field_label(r["field"])
             if col == 2:
                 return _("Yes") if r["travels"] else _("No, stays in its commune")
             if col == 3:
