@@ -159,12 +159,15 @@ def _extensions() -> list[Callable[[Any], None]]:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The language must be known before the parser's help texts are built.
+    # Only a --lang before the command: after it, --lang may be a document's language (print).
     set_language(os.environ.get("COOPDESK_LANG", "fr"))
-    for i, a in enumerate(argv):
-        if a == "--lang" and i + 1 < len(argv):
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        if argv[i] == "--lang" and i + 1 < len(argv):
             set_language(argv[i + 1])
-        elif a.startswith("--lang="):
-            set_language(a.split("=", 1)[1])
+        elif argv[i].startswith("--lang="):
+            set_language(argv[i].split("=", 1)[1])
+        i += 2 if argv[i] in ("--lang", "--db") else 1
     parser = build_parser()
     args = parser.parse_args(argv)
     set_language(args.lang)
