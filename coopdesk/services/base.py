@@ -44,6 +44,9 @@ class Context:
         self.actor = actor
         self._factory = sessionmaker(bind=db.engine, expire_on_commit=False, future=True)
         capture.install(self._factory)
+        from coopdesk.services import locks
+
+        locks.install()
         self._node: tuple[str, str] | None = None
         self._shared: dict[str, Any] = {}
 

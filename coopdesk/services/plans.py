@@ -140,6 +140,11 @@ class PlanService:
             return as_dict(plan)
 
     def lock_year(self, plan_id: str, locked: bool = True) -> dict[str, Any]:
+        """Lock a year once its activity report is approved (any editor); only an admin unlocks."""
+        if not locked and self.ctx.actor.role != "admin":
+            from coopdesk.errors import PermissionDenied
+
+            raise PermissionDenied(self.ctx.actor.role)
         with self.ctx.uow(write=True) as s:
             plan = get(s, Plan, plan_id, "plan")
             plan.locked = locked
