@@ -24,9 +24,14 @@ from coopdesk.db.models import (
 from coopdesk.domain import constants as C
 from coopdesk.domain import fields as F
 from coopdesk.domain.rules import check_amounts, plan_deadline, plan_is_late
-from coopdesk.errors import CoopError, ValidationError
+from coopdesk.errors import CoopError, ValidationError, register_messages
+from coopdesk.i18n import N_
 from coopdesk.services.base import Context, as_dict, get
 from coopdesk.services.crud import Entity, exists_rule, period_rule
+
+register_messages({
+    "plan_has_actions": N_("This action plan has actions: delete them first."),
+})
 
 
 def _plan_year_rule(s: Session, v: dict[str, Any], obj: Any) -> None:
@@ -86,6 +91,13 @@ class PlanService:
         if "status" in data:
             raise ValidationError("invalid_choice", field="status", value="status")
         return PLAN.update(self.ctx, plan_id, data)
+
+    def delete_plan(self, plan_id: str) -> dict[str, Any]:
+        """Delete a plan that has no action yet (the undo of its creation)."""
+        with self.ctx.uow() as s:
+            if s.scalar(select(func.count(Action.id)).where(Action.plan_id == plan_id)):
+                raise CoopError("plan_has_actions")
+        return PLAN.delete(self.ctx, plan_id)
 
     def plans(self) -> list[dict[str, Any]]:
         today = dt.date.today()

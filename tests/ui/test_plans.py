@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableView
 
@@ -109,3 +110,24 @@ def test_a_viewer_sees_no_edit_button(qtbot, demo, settings):
     assert page.editor.form.widget("code").isReadOnly()
     assert page.findChild(QTableView, "actionTable").model().rowCount() > 0
     assert isinstance(page.editor.form.widget("title"), QLineEdit)
+
+
+def test_lock_the_evaluated_year_then_nothing_changes(qtbot, window, demo, monkeypatch):
+    from coopdesk.errors import CoopError
+    from ui.common import dialogs
+
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, text: True)
+    page = window.pages["plans"]
+    window.nav.setCurrentRow(2)
+    combo = page.plan_combo
+    combo.setCurrentIndex(next(i for i in range(combo.count()) if "2025" in combo.itemText(i)))
+    lock = page.findChild(QPushButton, "lockYear")
+    assert lock.isEnabled()  # 2025 is evaluated
+    qtbot.mouseClick(lock, Qt.MouseButton.LeftButton)
+    assert demo.plans.plan_for_year(2025)["locked"]
+    assert "verrouillée" in page.plan_info.text().lower() or "verrouill" in page.plan_info.text().lower()
+    action = demo.plans.actions(year=2025)[0]
+    with pytest.raises(CoopError):
+        demo.plans.update_action(action["id"], title="X")
+    combo.setCurrentIndex(next(i for i in range(combo.count()) if "2026" in combo.itemText(i)))
+    assert not lock.isEnabled()  # 2026 is not evaluated yet

@@ -30,6 +30,7 @@ from ui.common import (
     ProgressPanel,
     axis_name,
     commune_name,
+    dialogs,
     execute,
     hide_for_viewer,
     money,
@@ -106,6 +107,10 @@ class PlansPage(LazyLoad, QWidget):
         top.addSpacing(12)
         top.addWidget(self.steps)
         top.addWidget(self.next_step_button)
+        self.lock_button = QPushButton()
+        self.lock_button.setObjectName("lockYear")
+        self.lock_button.clicked.connect(self.toggle_lock)
+        top.addWidget(self.lock_button)
         top.addStretch(1)
         self.report_button = QPushButton()
         self.report_button.setObjectName("previewReport")
@@ -171,7 +176,7 @@ class PlansPage(LazyLoad, QWidget):
         report = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
         report.activated.connect(self.preview_report)
         report.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        hide_for_viewer(services, self.new_plan_button, self.next_step_button)
+        hide_for_viewer(services, self.new_plan_button, self.next_step_button, self.lock_button)
         undo_stack.indexChanged.connect(self._external_change)
         self.retranslate()
 
@@ -208,6 +213,7 @@ class PlansPage(LazyLoad, QWidget):
             self.steps.set_status("")
             self.plan_info.setText(_("No action plan yet: create one for the coming year."))
             self.next_step_button.setEnabled(False)
+            self.lock_button.setEnabled(False)
         else:
             self.steps.set_status(plan["status"])
             info = [_("To be validated by the committee before {deadline}.").format(
@@ -216,8 +222,14 @@ class PlansPage(LazyLoad, QWidget):
                 info.append(_("Validated on {date}.").format(date=format_date(plan["validated_on"])))
             if plan["late"]:
                 info.append(_("Validated late."))
+            if plan["locked"]:
+                info.append(_("Year locked: its activity report was approved."))
             self.plan_info.setText(" ".join(info))
-            self.next_step_button.setEnabled(plan["status"] != "evaluated")
+            self.next_step_button.setEnabled(plan["status"] != "evaluated" and not plan["locked"])
+            # Locked once the year is evaluated and its report approved; only an admin unlocks.
+            self.lock_button.setText(_("Unlock the year") if plan["locked"] else _("Lock the year"))
+            self.lock_button.setEnabled(plan["status"] == "evaluated" and (
+                not plan["locked"] or self.svc.actor.role == "admin"))
         if self.editor.action_id is None or (plan and self.editor.plan_id != plan["id"]):
             self.editor.new_action()
             self.editor.set_plan(plan["id"] if plan else None)
@@ -307,9 +319,7 @@ class PlansPage(LazyLoad, QWidget):
         self.load_plans(select_id=created["id"])
 
     def _delete_plan(self, plan_id: str) -> None:
-        from coopdesk.services.plans import PLAN
-
-        PLAN.delete(self.svc.ctx, plan_id)
+        self.svc.plans.delete_plan(plan_id)
 
     def next_step(self) -> None:
         plan = self.current_plan()
@@ -326,6 +336,21 @@ class PlansPage(LazyLoad, QWidget):
                 plans.validate_plan(plan["id"], decision)
             else:
                 plans.set_plan_status(plan["id"], target)
+        except CoopError as exc:
+            report_error(self, exc)
+            return
+        self.load_plans(select_id=plan["id"])
+
+    def toggle_lock(self) -> None:
+        plan = self.current_plan()
+        if plan is None:
+            return
+        if not plan["locked"] and not dialogs.confirm(self, _(
+                "Lock the year {year}? Its actions, indicators, funding, enrolments and events will no longer "
+                "change; only an administrator can unlock it.").format(year=plan["year"])):
+            return
+        try:
+            self.svc.plans.lock_year(plan["id"], locked=not plan["locked"])
         except CoopError as exc:
             report_error(self, exc)
             return
@@ -350,6 +375,8 @@ class PlansPage(LazyLoad, QWidget):
         self.print_progress.retranslate()
         self.new_plan_button.setText(_("New plan"))
         self.next_step_button.setText(_("Next step"))
+        plan = self.current_plan() if getattr(self, "plans", None) else None
+        self.lock_button.setText(_("Unlock the year") if plan and plan["locked"] else _("Lock the year"))
         self.filter_label.setText(_("Filter:"))
         axes = self.svc.convention.axes("strategic")
         self.filter_axis.set_choices([(a["code"], f"{a['code']} — {axis_name(a)}") for a in axes])
