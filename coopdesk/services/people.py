@@ -142,11 +142,24 @@ class PeopleService:
             q = self._query(text, commune, sex, disability, action_id)
             q = q.add_columns(Commune.code)
             desc = order.startswith("-")  # "-name": descending, for a table header clicked twice
-            order_col = {"name": Person.search_key, "birth_date": Person.birth_date,
-                         "commune": Commune.code, "sex": Person.sex}.get(order.lstrip("-"), Person.search_key)
-            keys = (order_col.desc(), Person.id.desc()) if desc else (order_col, Person.id)
+            cols = {"birth_date": [Person.birth_date], "commune": [Commune.code], "sex": [Person.sex]}.get(
+                order.lstrip("-")) or self._name_order()
+            keys = [c.desc() for c in cols] + [Person.id.desc()] if desc else [*cols, Person.id]
             rows = s.execute(q.order_by(*keys).offset(offset).limit(limit)).all()
             return [self._visible({**as_dict(p), "commune_code": code}) for p, code in rows]
+
+    @staticmethod
+    def _name_order() -> list[Any]:
+        """Names sorted as the reader expects: in Arabic, by the Arabic-script names (persons with
+        none come after, by their Latin name); otherwise by the Latin name, accents folded."""
+        from sqlalchemy import case
+
+        from coopdesk.i18n import current_language
+
+        if current_language() == "ar":
+            return [case((Person.last_name_ar == "", 1), else_=0), Person.last_name_ar, Person.first_name_ar,
+                    Person.search_key]
+        return [Person.search_key]
 
     def count(self, text: str = "", *, commune: str | None = None, sex: str | None = None,
               disability: bool | None = None, action_id: str | None = None) -> int:

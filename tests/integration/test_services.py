@@ -318,3 +318,23 @@ def test_demo_matches_the_convention(demo):
     assert oly["teams"] and all(t["mixed"] for t in oly["teams"])
     conv = svc.convention.convention()
     assert conv["deliberation_vlg"] == dt.date(2022, 12, 15) and conv["transmitted_prefecture"] == dt.date(2023, 1, 3)
+
+
+def test_names_sort_as_the_reader_expects(svc):
+    from coopdesk.i18n import set_language
+
+    svc.people.create_person(first_name="Omar", last_name="Zerouali", first_name_ar="عمر", last_name_ar="الزروالي",
+                             sex="M", commune="TIZ")
+    svc.people.create_person(first_name="Émile", last_name="Bernard", sex="M", commune="VLG")
+    svc.people.create_person(first_name="Brahim", last_name="Akhiat", first_name_ar="إبراهيم", last_name_ar="أخيات",
+                             sex="M", commune="TIZ")
+    svc.people.create_person(first_name="Ali", last_name="Ébrard", sex="M", commune="VLG")
+    try:
+        set_language("fr")
+        assert [p["last_name"] for p in svc.people.search("")] == ["Akhiat", "Bernard", "Ébrard", "Zerouali"]
+        set_language("ar")
+        # Arabic-script names first in Arabic alphabetical order (أخيات before الزروالي), then the others
+        assert [p["last_name"] for p in svc.people.search("")] == ["Akhiat", "Zerouali", "Bernard", "Ébrard"]
+        assert [p["last_name"] for p in svc.people.search("", order="-name")][0] == "Ébrard"
+    finally:
+        set_language("fr")
