@@ -75,3 +75,29 @@ def demo(demo_template, tmp_path):
     services.demo_ids = ids
     yield services
     services.close()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """Window settings in a temp file, so tests never read or write the user's own."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, demo, settings):
+    """The main window on a copy of the demo database, in French (the language is reset after)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import fonts
+    from ui.language import apply_language
+    from ui.main_window import MainWindow
+
+    fonts.load_app_fonts()
+    apply_language(QApplication.instance(), "fr")
+    w = MainWindow(demo, settings=settings)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    apply_language(QApplication.instance(), "fr")
