@@ -321,6 +321,18 @@ class Participation(Synced, Base):
     status: Mapped[str] = mapped_column(String(12), default="registered")
 
 
+class EventHeadcount(Synced, Base):
+    """Anonymous participants of an event counted by sex and age band (names not taken); when an
+    event has any, its ``anonymous_f`` / ``anonymous_m`` are their sums (set by the events service)."""
+    __tablename__ = "event_headcount"
+    __natural_key__ = ("event_id", "sex", "age_band")
+    __table_args__ = (UniqueConstraint("event_id", "sex", "age_band"),)
+    event_id: Mapped[str] = fk("event.id", ondelete="CASCADE")
+    sex: Mapped[str] = mapped_column(String(1))
+    age_band: Mapped[str] = mapped_column(String(8))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Team(Synced, Base):
     __tablename__ = "team"
     event_id: Mapped[str] = fk("event.id", ondelete="CASCADE")

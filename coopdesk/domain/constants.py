@@ -72,6 +72,18 @@ EVENT_TYPES = {
     "other": N_("Other"),
 }
 
+# Age bands of indicators and of anonymous head counts (completed years on the reference date).
+AGE_BANDS = {
+    "0-14": N_("0–14 years"),
+    "15-24": N_("15–24 years"),
+    "25-59": N_("25–59 years"),
+    "60+": N_("60 years and over"),
+}
+AGE_BAND_LIMITS = (("0-14", 0, 14), ("15-24", 15, 24), ("25-59", 25, 59), ("60+", 60, None))
+# Named persons without a birth date, and anonymous counts given by sex only.
+AGE_UNKNOWN = "unknown"
+AGE_UNKNOWN_LABEL = N_("Age not known")
+
 PARTICIPATION_STATUSES = {
     "registered": N_("Registered"),
     "attended": N_("Attended"),

@@ -127,6 +127,25 @@ def notice_deadline(renewal: dt.date, notice_months: int) -> dt.date:
 # ------------------------------------------------------------------ annex II: mixed teams
 
 
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """Completed years on a date."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def age_band(birth: dt.date | None, on: dt.date) -> str:
+    """The age band (``constants.AGE_BANDS``) of a person born on ``birth`` on the date ``on``;
+    ``"unknown"`` without a birth date (or one after ``on``)."""
+    from coopdesk.domain.constants import AGE_BAND_LIMITS, AGE_UNKNOWN
+
+    if birth is None or birth > on:
+        return AGE_UNKNOWN
+    age = age_on(birth, on)
+    for code, low, high in AGE_BAND_LIMITS:
+        if age >= low and (high is None or age <= high):
+            return code
+    return AGE_UNKNOWN
+
+
 def team_is_mixed(member_communes: Iterable[str], required: Iterable[str]) -> bool:
     """An olympiad team has residents of both towns."""
     return set(required) <= set(member_communes)

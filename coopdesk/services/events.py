@@ -8,19 +8,72 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coopdesk.db.models import Action, Commune, Event, Participation, Person, Team, TeamMember
+from coopdesk.db.models import Action, Commune, Event, EventHeadcount, Participation, Person, Team, TeamMember
 from coopdesk.domain import constants as C
 from coopdesk.domain import fields as F
 from coopdesk.domain.rules import team_is_mixed
-from coopdesk.errors import CoopError, ValidationError
+from coopdesk.errors import CoopError, ValidationError, register_messages
+from coopdesk.i18n import N_
 from coopdesk.services.base import Context, as_dict, get
 from coopdesk.services.crud import Entity, exists_rule, period_rule
 
 
-def _counts_rule(_s: Session, v: dict[str, Any], _obj: Any) -> None:
+register_messages({
+    "headcount_total": N_("This event is counted by age band: change the counts of the bands, "
+                          "the total follows."),
+})
+
+ANONYMOUS = {"F": "anonymous_f", "M": "anonymous_m"}
+
+
+def _counts_rule(s: Session, v: dict[str, Any], obj: Any) -> None:
     for key in ("anonymous_f", "anonymous_m"):
         if (v.get(key) or 0) < 0:
             raise ValidationError("negative_amount", field=key)
+    if obj is None:
+        return
+    # With counts by age band, the totals by sex are their sums: refuse a total that disagrees.
+    sums = _band_sums(s, obj.id)
+    if sums is not None:
+        for sex, key in ANONYMOUS.items():
+            if (v.get(key) or 0) != sums[sex]:
+                raise ValidationError("headcount_total", field=key)
+
+
+def _band_sums(s: Session, event_id: str) -> dict[str, int] | None:
+    """Anonymous participants by sex from the event's counts by age band; None without any."""
+    rows = s.execute(select(EventHeadcount.sex, func.sum(EventHeadcount.count))
+                     .where(EventHeadcount.event_id == event_id).group_by(EventHeadcount.sex)).all()
+    if not rows:
+        return None
+    sums = {"F": 0, "M": 0}
+    for sex, n in rows:
+        sums[sex] = int(n or 0)
+    return sums
+
+
+def clean_headcounts(counts: Any) -> dict[tuple[str, str], int]:
+    """{(sex, age band): n} checked: known sex and band, whole numbers not below zero; zeros dropped."""
+    out: dict[tuple[str, str], int] = {}
+    for key, n in dict(counts or {}).items():
+        try:
+            sex, band = key
+        except (TypeError, ValueError):
+            raise ValidationError("invalid_choice", field="headcounts", value=str(key)) from None
+        if sex not in C.SEXES:
+            raise ValidationError("invalid_choice", field="sex", value=str(sex))
+        if band not in C.AGE_BANDS:
+            raise ValidationError("invalid_choice", field="age_band", value=str(band))
+        if isinstance(n, bool) or not isinstance(n, int):
+            try:
+                n = int(str(n).strip() or 0)
+            except ValueError:
+                raise ValidationError("invalid_number", field="headcounts", value=str(n)) from None
+        if n < 0:
+            raise ValidationError("negative_amount", field="headcounts")
+        if n:
+            out[(sex, band)] = n
+    return out
 
 
 EVENT = Entity(Event, {
@@ -45,13 +98,67 @@ class EventService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def create_event(self, **data: Any) -> dict[str, Any]:
+    def create_event(self, *, headcounts: Any = None, **data: Any) -> dict[str, Any]:
+        """``headcounts`` ({(sex, age band): n}), when given and not all zero, sets the anonymous
+        totals by sex to their sums (``anonymous_f`` / ``anonymous_m`` given are then ignored)."""
         if data.get("type") == "olympiad":
             data.setdefault("mixed_teams", True)
-        return EVENT.create(self.ctx, data)
+        counts = clean_headcounts(headcounts)
+        if counts:
+            data = {k: v for k, v in data.items() if k not in ANONYMOUS.values()}
+        created = EVENT.create(self.ctx, data)
+        if counts:
+            self.set_headcounts(created["id"], counts)
+            created = EVENT.read(self.ctx, created["id"])
+        return created
 
-    def update_event(self, event_id: str, **data: Any) -> dict[str, Any]:
+    def update_event(self, event_id: str, *, headcounts: Any = None, **data: Any) -> dict[str, Any]:
+        """As ``create_event``: with ``headcounts`` (even empty) the counts by age band are replaced;
+        empty, the event goes back to totals by sex only, taken from ``data``."""
+        if headcounts is None:
+            return EVENT.update(self.ctx, event_id, data)
+        counts = clean_headcounts(headcounts)
+        if counts:
+            data = {k: v for k, v in data.items() if k not in ANONYMOUS.values()}
+            EVENT.update(self.ctx, event_id, data)
+            self.set_headcounts(event_id, counts)
+            return EVENT.read(self.ctx, event_id)
+        self.set_headcounts(event_id, {})
         return EVENT.update(self.ctx, event_id, data)
+
+    # ------------------------------------------------------------------ anonymous head counts
+
+    def set_headcounts(self, event_id: str, counts: Any) -> dict[tuple[str, str], int]:
+        """Replace the event's anonymous head counts by sex and age band ({(sex, band): n}); the
+        event's ``anonymous_f`` / ``anonymous_m`` become their sums. An empty mapping removes the
+        bands and leaves the totals by sex as they are. Returns the previous counts (for undo)."""
+        wanted = clean_headcounts(counts)
+        with self.ctx.uow(write=True) as s:
+            event = get(s, Event, event_id, "event")
+            rows = {(h.sex, h.age_band): h for h in s.scalars(
+                select(EventHeadcount).where(EventHeadcount.event_id == event_id))}
+            before = {k: h.count for k, h in rows.items() if h.count}
+            for key, row in rows.items():
+                if key not in wanted:
+                    s.delete(row)
+                elif row.count != wanted[key]:
+                    row.count = wanted[key]
+            for (sex, band), n in wanted.items():
+                if (sex, band) not in rows:
+                    s.add(EventHeadcount(event_id=event_id, sex=sex, age_band=band, count=n))
+            if wanted:
+                for sex, key in ANONYMOUS.items():
+                    total = sum(n for (sx, _b), n in wanted.items() if sx == sex)
+                    if getattr(event, key) != total:
+                        setattr(event, key, total)
+        return before
+
+    def headcounts(self, event_id: str) -> dict[tuple[str, str], int]:
+        """The event's anonymous head counts {(sex, age band): n} (empty when counted by sex only)."""
+        with self.ctx.uow() as s:
+            get(s, Event, event_id, "event")
+            return {(h.sex, h.age_band): h.count for h in s.scalars(
+                select(EventHeadcount).where(EventHeadcount.event_id == event_id)) if h.count}
 
     def delete_event(self, event_id: str) -> dict[str, Any]:
         with self.ctx.uow(write=True) as s:
@@ -63,6 +170,8 @@ class EventService:
                 s.delete(team)
             for p in s.scalars(select(Participation).where(Participation.event_id == event_id)):
                 s.delete(p)
+            for h in s.scalars(select(EventHeadcount).where(EventHeadcount.event_id == event_id)):
+                s.delete(h)
         return EVENT.delete(self.ctx, event_id)
 
     def events(self, *, year: int | None = None, upcoming_from=None) -> list[dict[str, Any]]:
@@ -81,6 +190,8 @@ class EventService:
         with self.ctx.uow() as s:
             e = get(s, Event, event_id, "event")
             out = as_dict(e)
+            out["headcounts"] = {(h.sex, h.age_band): h.count for h in s.scalars(
+                select(EventHeadcount).where(EventHeadcount.event_id == event_id)) if h.count}
             out["participants"] = self._participants(s, event_id)
             out["teams"] = self._teams(s, e)
             return out

@@ -19,6 +19,7 @@ from coopdesk.db.models import (
     ActionTheme,
     Enrolment,
     Event,
+    EventHeadcount,
     FundingRequest,
     Indicator,
     IndicatorTarget,
@@ -66,7 +67,7 @@ def _plan_of(s: Session, obj: Any) -> str | None:
     if isinstance(obj, Milestone):
         enr = s.get(Enrolment, _value(s, obj, "enrolment_id"))
         return action_plan(enr.action_id) if enr is not None else None
-    if isinstance(obj, (Participation, Team)):
+    if isinstance(obj, (Participation, Team, EventHeadcount)):
         return event_plan(_value(s, obj, "event_id"))
     if isinstance(obj, TeamMember):
         team = s.get(Team, _value(s, obj, "team_id"))

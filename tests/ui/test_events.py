@@ -140,3 +140,39 @@ def test_calendar_highlights_event_days_and_form_refuses_end_before_start(qtbot,
     assert created and created[0]["anonymous_f"] == 35
     page.stack.undo()
     assert not [e for e in demo.events.events() if e["title"] == "Tournoi de football féminin"]
+
+
+def test_anonymous_counts_typed_in_the_age_band_grid_then_undo(qtbot, page, demo):
+    from PySide6.QtWidgets import QSpinBox
+
+    page.new()
+    type_text(qtbot, page.form.widget("title"), "Course populaire")
+    qtbot.keyClicks(page.form.widget("start").edit, "2026-10-04")
+    page.form.widget("commune_id").setCurrentIndex(1)
+
+    def type_count(sex: str, band: str, text: str) -> None:
+        spin = page.findChild(QSpinBox, f"headcount_{sex}_{band}")
+        spin.selectAll()
+        qtbot.keyClicks(spin, text)
+
+    type_count("F", "0-14", "12")
+    type_count("F", "25-59", "7")
+    type_count("M", "60+", "3")
+    # the totals by sex follow the grid and are not typed
+    assert page.form.widget("anonymous_f").value() == 19 and not page.form.widget("anonymous_f").isEnabled()
+    assert page.form.widget("anonymous_m").value() == 3
+    qtbot.mouseClick(page.findChild(QPushButton, "saveEvent"), Qt.MouseButton.LeftButton)
+    assert not page.warnings
+    ev = [e for e in demo.events.events() if e["title"] == "Course populaire"][0]
+    assert (ev["anonymous_f"], ev["anonymous_m"]) == (19, 3)
+    assert demo.events.headcounts(ev["id"]) == {("F", "0-14"): 12, ("F", "25-59"): 7, ("M", "60+"): 3}
+
+    # an edit of one band, then undo restores the earlier counts
+    assert page.event_id == ev["id"]
+    type_count("F", "0-14", "2")
+    qtbot.mouseClick(page.findChild(QPushButton, "saveEvent"), Qt.MouseButton.LeftButton)
+    assert demo.events.event(ev["id"])["anonymous_f"] == 9
+    page.stack.undo()
+    assert demo.events.headcounts(ev["id"])[("F", "0-14")] == 12
+    assert demo.events.event(ev["id"])["anonymous_f"] == 19
+    assert page.findChild(QSpinBox, "headcount_F_0-14").value() == 12

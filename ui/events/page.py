@@ -51,6 +51,7 @@ from ui.common import (
     report_error,
     scrolling,
 )
+from ui.events.headcounts import HeadcountGrid
 from ui.events.models import AttendanceModel, participant_name
 from ui.models import Column, RecordsModel
 from ui.print_preview import Previewer
@@ -121,6 +122,13 @@ class EventsPage(QWidget):
             spin = QSpinBox()
             spin.setRange(0, 100000)
             f.add(key, label, spin)
+        # Counts by sex and age band; when given, the totals above are their sums.
+        self.headcounts = HeadcountGrid()
+        self.headcounts.changed.connect(self._headcounts_changed)
+        self.headcounts_caption = QLabel()
+        self.headcounts_caption.setBuddy(self.headcounts)
+        self.headcounts_caption.setWordWrap(True)
+        f.layout_.addRow(self.headcounts_caption, self.headcounts)
         self.save_button = QPushButton()
         self.save_button.setObjectName("saveEvent")
         self.save_button.clicked.connect(self.save)
@@ -315,6 +323,7 @@ class EventsPage(QWidget):
         self.event_id = None
         self.current = {}
         self.form.clear()
+        self.headcounts.set_values({})
         self.table.clearSelection()
         self.attendance.set_participants([])
         self.members.clear()
@@ -332,6 +341,7 @@ class EventsPage(QWidget):
             return
         self.event_id = event_id
         self.form.set_values(self.current)
+        self.headcounts.set_values(self.current.get("headcounts"))
         for i in (1, 2):
             self.tabs.setTabEnabled(i, True)
         self.attendance.set_participants(self.current["participants"])
@@ -368,10 +378,23 @@ class EventsPage(QWidget):
 
     # ------------------------------------------------------------------ event form
 
+    def _headcounts_changed(self) -> None:
+        """With counts by age band, the totals by sex follow them and are not typed."""
+        by_band = bool(self.headcounts.values())
+        for sex, key in (("F", "anonymous_f"), ("M", "anonymous_m")):
+            spin = self.form.widget(key)
+            if by_band:
+                spin.setValue(self.headcounts.totals()[sex])
+            spin.setEnabled(not by_band)
+
     def save(self) -> None:
         values = self.form.values()
         self.form.clear_errors()
         events = self.svc.events
+        counts = self.headcounts.values()
+        old_counts = dict(self.current.get("headcounts") or {}) if self.event_id else {}
+        if counts or old_counts:
+            values["headcounts"] = counts
         try:
             if self.event_id is None:
                 created = execute(self.undo_stack, _("Create event {title}").format(title=values["title"]),
@@ -380,7 +403,9 @@ class EventsPage(QWidget):
                 self.event_id = created["id"]
             else:
                 eid = self.event_id
-                before = {k: self.current.get(k) for k in values}
+                before = {k: self.current.get(k) for k in values if k != "headcounts"}
+                if "headcounts" in values:
+                    before["headcounts"] = old_counts
                 execute(self.undo_stack, _("Edit event {title}").format(title=values["title"]),
                         do=lambda: events.update_event(eid, **values),
                         undo=lambda _r: events.update_event(eid, **before), after=self._after)
@@ -548,6 +573,8 @@ class EventsPage(QWidget):
 
     def retranslate(self) -> None:
         self.form.retranslate()
+        self.headcounts.retranslate()
+        self.headcounts_caption.setText(_("Anonymous participants by age band"))
         self.list_model.retranslate()
         self.attendance.retranslate()
         self.new_button.setText(_("New event"))

@@ -568,6 +568,19 @@ def upgrade() -> None:
     with op.batch_alter_table('indicator', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_indicator_action_id'), ['action_id'], unique=False)
 
+    op.create_table('event_headcount',
+    sa.Column('event_id', sa.String(length=36), nullable=False),
+    sa.Column('sex', sa.String(length=1), nullable=False),
+    sa.Column('age_band', sa.String(length=8), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('event_id', 'sex', 'age_band')
+    )
+    with op.batch_alter_table('event_headcount', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_headcount_event_id'), ['event_id'], unique=False)
+
     op.create_table('indicator_target',
     sa.Column('indicator_id', sa.String(length=36), nullable=False),
     sa.Column('commune_id', sa.String(length=36), nullable=False),
@@ -681,6 +694,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_indicator_target_commune_id'))
 
     op.drop_table('indicator_target')
+    with op.batch_alter_table('event_headcount', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_headcount_event_id'))
+
+    op.drop_table('event_headcount')
     with op.batch_alter_table('indicator', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_indicator_action_id'))
 
