@@ -107,6 +107,8 @@ def install_key_maintenance() -> None:
 def _synced_keys(conn: Any, dirty: Mapping[str, Mapping[str, Any]], present: Mapping[str, set[str]],
                  inserted: Mapping[str, set[str]]) -> None:
     """Persons received by sync (or shown again) get their name keys like the ones typed here."""
+    from coopdesk.sync.state import insert_rows
+
     states = dirty.get("person")
     if not states:
         return
@@ -118,10 +120,8 @@ def _synced_keys(conn: Any, dirty: Mapping[str, Mapping[str, Any]], present: Map
     rows = []
     for pid, st in states.items():
         if pid in shown:
-            rows.extend({"key": k, "person_id": pid}
-                        for k in person_keys({f: (st.get(f) or [0, 0, ""])[2] for f in NAME_FIELDS}))
-    for i in range(0, len(rows), 5000):
-        conn.execute(insert(PersonNameKey), rows[i:i + 5000])
+            rows.extend((k, pid) for k in person_keys({f: (st.get(f) or [0, 0, ""])[2] for f in NAME_FIELDS}))
+    insert_rows(conn, PersonNameKey.__table__, ("key", "person_id"), rows)
 
 
 def rebuild_keys(session: Session) -> int:

@@ -135,25 +135,103 @@ def _t(name: str) -> Table:
 def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str],
            update: list[str] | None = None) -> None:
     """``INSERT … ON CONFLICT (keys) DO UPDATE SET update`` (or ``DO NOTHING`` without ``update``),
-    in the connection's dialect (SQLite or PostgreSQL); executemany in chunks."""
+    in the connection's dialect (SQLite or PostgreSQL); executemany in chunks (:func:`insert_rows`)."""
     if not rows:
         return
-    name = conn.dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(name)
-    stmt = dialect_insert(table)
     if update:
-        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in update})
         # One statement may not touch a row twice (PostgreSQL): the last value of a key wins.
         rows = list({tuple(r[k] for k in keys): r for r in rows}.values())
+    cols = list(rows[0])
+    insert_rows(conn, table, cols, ([r[c] for c in cols] for r in rows), keys, update or None)
+
+
+# Many rows at once: SQLAlchemy's per-row parameter processing (a dict per row, every bind looked up
+# and processed) cost more than SQLite's own insert. The statement is still built and compiled by
+# SQLAlchemy Core for the connection's dialect (``INSERT`` or ``INSERT … ON CONFLICT``), once per
+# table and column list; values go through the same bind processors SQLAlchemy applies (dates,
+# booleans on SQLite), and executemany runs on the DB-API cursor (``exec_driver_sql``), in the
+# dialect's own paramstyle (qmark on SQLite, pyformat on PostgreSQL).
+
+_COMPILED: dict[tuple[Any, ...], tuple[str, list[int], list[str] | None, list[tuple[int, Any]]]] = {}
+
+
+def _compiled(conn: Connection, table: Table, cols: tuple[str, ...], keys: tuple[str, ...] | None,
+              update: tuple[str, ...] | None) -> tuple[str, list[int], list[str] | None, list[tuple[int, Any]]]:
+    dialect = conn.dialect
+    ck = (dialect.name, dialect.paramstyle, table.name, cols, keys, update)
+    hit = _COMPILED.get(ck)
+    if hit is not None:
+        return hit
+    for col in table.columns:
+        if col.name not in cols and col.default is not None and not col.primary_key:
+            raise ValueError(f"{table.name}.{col.name} has a Python-side default: give it a value")
+    if keys is None:
+        from sqlalchemy import insert as core_insert
+
+        stmt: Any = core_insert(table)
     else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    for part in _chunks(rows, 5000):
-        conn.execute(stmt, part)
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        elif dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+            raise NotImplementedError(dialect.name)
+        stmt = dialect_insert(table)
+        if update:
+            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in update})
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+    compiled = stmt.compile(dialect=dialect, column_keys=list(cols))
+    bind_col = {name: bp.key for name, bp in ((n, compiled.binds[n]) for n in compiled.binds)}
+    index = {c: i for i, c in enumerate(cols)}
+    if compiled.positional:
+        order = [index[bind_col[name]] for name in compiled.positiontup]
+        names = None
+    else:
+        escaped = getattr(compiled, "escaped_bind_names", {}) or {}
+        binds = [n for n in compiled.binds if bind_col[n] in index]
+        order = [index[bind_col[n]] for n in binds]
+        names = [escaped.get(n, n) for n in binds]
+    procs = []
+    for i, c in enumerate(cols):
+        proc = table.c[c].type.dialect_impl(dialect).bind_processor(dialect)
+        if proc is not None:
+            procs.append((i, proc))
+    hit = _COMPILED[ck] = (compiled.string, order, names, procs)
+    return hit
+
+
+def insert_rows(conn: Connection, table: Table, cols: Iterable[str], rows: Iterable[Iterable[Any]],
+                keys: Iterable[str] | None = None, update: Iterable[str] | None = None,
+                chunk: int = 20000) -> None:
+    """Insert ``rows`` (value sequences in the order of ``cols``, Python values as
+    ``conn.execute(insert(table), …)`` takes them) with executemany on the DB-API cursor; with
+    ``keys``: ``ON CONFLICT (keys) DO NOTHING``, or ``DO UPDATE SET update``."""
+    cols = tuple(cols)
+    sql, order, names, procs = _compiled(conn, table, cols, tuple(keys) if keys is not None else None,
+                                         tuple(update) if update else None)
+    identity = order == list(range(len(cols)))
+    batch: list[Any] = []
+
+    def flush() -> None:
+        if batch:
+            conn.exec_driver_sql(sql, batch)
+            batch.clear()
+
+    for row in rows:
+        if procs:
+            row = list(row)
+            for i, proc in procs:
+                row[i] = proc(row[i])
+        if names is not None:
+            batch.append({n: row[i] for n, i in zip(names, order, strict=True)})
+        elif identity:
+            batch.append(tuple(row))
+        else:
+            batch.append(tuple(row[i] for i in order))
+        if len(batch) >= chunk:
+            flush()
+    flush()
 
 
 def set_local_setting(conn: Connection, key: str, value: str) -> None:
@@ -179,11 +257,10 @@ def save_states(conn: Connection, entity: str, states: dict[str, State]) -> None
                                       for rid, st in states.items()], ["entity", "row_id"], ["state"])
 
 
-def _insert_new_states(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Rows that have no state yet: a plain insert (the common case of a first sync)."""
-    t = _t("sync_row")
-    for part in _chunks(rows, 5000):
-        conn.execute(t.insert(), part)
+def _insert_new_states(conn: Connection, rows: Iterable[tuple[str, str, str]]) -> None:
+    """Rows that have no state yet, ``(entity, row_id, state text)``: a plain insert (the common
+    case of a first sync)."""
+    insert_rows(conn, _t("sync_row"), ("entity", "row_id", "state"), rows)
 
 
 def prev_set(conn: Connection, entity: str, row_ids: Iterable[str]) -> set[tuple[str, str, str]]:
@@ -251,8 +328,7 @@ def _record_prevs(conn: Connection, prevs: list[tuple[str, str, str, str, str, i
 
 
 def _record_touches(conn: Connection, touches: list[tuple[str, int, str, str]]) -> None:
-    upsert(conn, _t("sync_touch"), [{"origin": o, "seq": s, "entity": e, "row_id": r} for o, s, e, r in touches],
-           ["origin", "seq"])
+    insert_rows(conn, _t("sync_touch"), ("origin", "seq", "entity", "row_id"), touches, keys=("origin", "seq"))
 
 
 # ------------------------------------------------------------------------------ local writes
@@ -325,8 +401,7 @@ def local_writes(conn: Connection, origin: str, clock: Any, writes: list[LocalWr
                 prevs.append((w.entity, w.row_id, f, h, origin, seq))
         touches.append((origin, seq, w.entity, w.row_id))
         seq += 1
-    new_rows = [{"entity": e, "row_id": rid, "state": encode_state(st)}
-                for (e, rid), st in states.items() if (e, rid) not in known]
+    new_rows = [(e, rid, encode_state(st)) for (e, rid), st in states.items() if (e, rid) not in known]
     _insert_new_states(conn, new_rows)
     for entity in by_entity:
         save_states(conn, entity, {rid: st for (e, rid), st in states.items() if e == entity and (e, rid) in known})
@@ -413,8 +488,7 @@ def merge_remote(conn: Connection, writes: list[tuple[str, str, str, int, dict[s
             elif not deleted:
                 cnt["updated"] += 1
             out.dirty[entity][rid] = st
-        _insert_new_states(conn, [{"entity": entity, "row_id": rid, "state": encode_state(states[rid])}
-                                  for rid in changed if rid not in known])
+        _insert_new_states(conn, ((entity, rid, encode_state(states[rid])) for rid in changed if rid not in known))
         save_states(conn, entity, {rid: states[rid] for rid in changed if rid in known})
     if touches:
         _record_touches(conn, touches)
@@ -632,9 +706,12 @@ class _Applier:
             hidden_new = orphans - existing
             self.hidden += len(hidden_new)
             existing -= orphans
-        inserts = []
+        inserts: list[tuple[Any, ...]] = []
+        inserted: set[str] = set()
         updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         names = list(c.cols)
+        defaults = [c.defaults.get(n) for n in names]
+        required = c.required
         for rid, vals in rows.items():
             if rid in orphans:
                 continue
@@ -643,19 +720,18 @@ class _Applier:
                 if key:
                     updates[key].append({"_id": rid, **{f"_v_{k}": vals[k] for k in key}})
             else:
-                if not c.required <= vals.keys():
+                if not required <= vals.keys():
                     continue  # not complete yet (its creation has not arrived): kept in the state only
-                inserts.append({"id": rid, **{n: vals.get(n, c.defaults.get(n)) for n in names}})
+                inserts.append((rid, *map(vals.get, names, defaults)))
+                inserted.add(rid)
         try:
-            for part in _chunks(inserts, 5000):
-                self.conn.execute(t.insert(), part)
+            insert_rows(self.conn, t, ("id", *names), inserts)
             for key, params in updates.items():
                 stmt = t.update().where(t.c.id == bindparam("_id")).values({k: bindparam(f"_v_{k}") for k in key})
                 for part in _chunks(params, 5000):
                     self.conn.execute(stmt, part)
         except IntegrityError as exc:
             raise UniqueClash(c.table) from exc
-        inserted = {r["id"] for r in inserts}
         self.inserted[c.table] |= inserted
         self.present[c.table] |= inserted | {p["_id"] for ps in updates.values() for p in ps}
 
