@@ -39,6 +39,7 @@ from ui.common import (
     report_error,
 )
 from ui.common.tables import records_view
+from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.models import Column, RecordsModel
 from ui.print_preview import Previewer
 
@@ -115,7 +116,12 @@ class CommitteePage(QWidget):
         left = QWidget()
         lay = QVBoxLayout(left)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.new_button)
+        self.export_button = export_button("exportMeetings")
+        self.export_button.clicked.connect(lambda: export_table(self, self.meeting_view, N_("meetings")))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.export_button)
+        lay.addLayout(buttons)
         lay.addWidget(self.meeting_view, 1)
 
         # --- meeting form
@@ -632,6 +638,7 @@ class CommitteePage(QWidget):
             model.retranslate()
         for form in (self.form, self.att_form, self.agenda_form, self.decision_form):
             form.retranslate()
+        retranslate_export_button(self.export_button)
         self.presence.retranslate()
         self.new_button.setText(_("New meeting"))
         self.save_button.setText(_("Save"))

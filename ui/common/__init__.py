@@ -59,6 +59,9 @@ Pages also refresh on ``undo_stack.indexChanged`` when what they show may have c
 ``labels`` (ui.common.labels) — ``axis_name(axis)``, ``commune_name(commune)`` in the UI language
 (falls back to French); ``money(minor, currency)`` via Babel.
 
+``export`` (ui.common.export) — ``export_button(name)`` and ``export_table(parent, view, N_("events"))``:
+the rows and visible columns of a table as shown, to XLSX or CSV through ``dialogs.save_file``.
+
 ``can_edit(services)`` and ``hide_for_viewer(services, *widgets)`` — a viewer sees no edit buttons.
 """
 

@@ -51,6 +51,7 @@ from ui.common import (
     report_error,
     scrolling,
 )
+from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.events.headcounts import HeadcountGrid
 from ui.events.models import AttendanceModel, participant_name
 from ui.models import Column, RecordsModel
@@ -95,7 +96,12 @@ class EventsPage(QWidget):
         lay = QVBoxLayout(left)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.calendar)
-        lay.addWidget(self.new_button)
+        self.export_button = export_button("exportEvents")
+        self.export_button.clicked.connect(lambda: export_table(self, self.table, N_("events")))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.export_button)
+        lay.addLayout(buttons)
         lay.addWidget(self.table, 1)
 
         # --- event form
@@ -578,6 +584,7 @@ class EventsPage(QWidget):
         self.list_model.retranslate()
         self.attendance.retranslate()
         self.new_button.setText(_("New event"))
+        retranslate_export_button(self.export_button)
         self.save_button.setText(_("Save"))
         self.tabs.setTabText(0, _("Event"))
         self.tabs.setTabText(1, _("Participants and attendance"))

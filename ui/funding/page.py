@@ -26,6 +26,7 @@ from coopdesk.i18n import N_, _, format_number
 from ui.common import ChoiceCombo, DateField, Form, execute, hide_for_viewer, money, report_error
 from ui.common.lazy import LazyLoad
 from ui.common.tables import records_view as _table
+from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.models import Column, RecordsModel
 
 ORG_COLUMNS = [
@@ -125,6 +126,9 @@ class FundingPage(LazyLoad, QWidget):
         top.addWidget(self.year_label)
         top.addWidget(self.year)
         top.addWidget(self.totals, 1)
+        self.export_button = export_button("exportRequests")
+        self.export_button.clicked.connect(lambda: export_table(self, self.request_view, N_("funding requests")))
+        top.addWidget(self.export_button)
         rv.addLayout(top)
         rv.addWidget(self.request_view, 3)
         rv.addWidget(self.box_form, 2)
@@ -258,6 +262,7 @@ class FundingPage(LazyLoad, QWidget):
         self.box_form.setTitle(_("Funding request"))
         self.year_label.setText(_("Year"))
         self.new_button.setText(_("New request"))
+        retranslate_export_button(self.export_button)
         self.save_button.setText(_("Save"))
         self.kind.retranslate()
         self.form.retranslate()

@@ -38,6 +38,7 @@ from ui.common import (
 )
 from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
+from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.models import Column, RecordsModel
 from ui.plans.action_form import ActionEditor
 from ui.plans.timeline import Timeline
@@ -133,6 +134,9 @@ class PlansPage(LazyLoad, QWidget):
             combo.currentIndexChanged.connect(self.refresh_actions)
             filters.addWidget(combo)
         filters.addStretch(1)
+        self.export_button = export_button("exportActions")
+        self.export_button.clicked.connect(lambda: export_table(self, self.table, N_("actions")))
+        filters.addWidget(self.export_button)
 
         self.model = RecordsModel(ACTION_COLUMNS, parent=self)
         self.table = QTableView()
@@ -374,6 +378,7 @@ class PlansPage(LazyLoad, QWidget):
         self.report_button.setText(_("Annual report…"))
         self.print_progress.retranslate()
         self.new_plan_button.setText(_("New plan"))
+        retranslate_export_button(self.export_button)
         self.next_step_button.setText(_("Next step"))
         plan = self.current_plan() if getattr(self, "plans", None) else None
         self.lock_button.setText(_("Unlock the year") if plan and plan["locked"] else _("Lock the year"))
