@@ -17,7 +17,6 @@ from coopdesk.i18n import N_
 from coopdesk.services.base import Context, as_dict, get
 from coopdesk.services.crud import Entity, exists_rule, period_rule
 
-
 register_messages({
     "headcount_total": N_("This event is counted by age band: change the counts of the bands, "
                           "the total follows."),
