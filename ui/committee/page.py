@@ -38,8 +38,8 @@ from ui.common import (
     hide_for_viewer,
     report_error,
 )
-from ui.common.tables import records_view
 from ui.common.export import export_button, export_table, retranslate_export_button
+from ui.common.tables import records_view
 from ui.models import Column, RecordsModel
 from ui.print_preview import Previewer
 

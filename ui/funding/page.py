@@ -24,9 +24,9 @@ from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_number
 from ui.common import ChoiceCombo, DateField, Form, execute, hide_for_viewer, money, report_error
+from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.lazy import LazyLoad
 from ui.common.tables import records_view as _table
-from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.models import Column, RecordsModel
 
 ORG_COLUMNS = [

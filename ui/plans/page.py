@@ -36,9 +36,9 @@ from ui.common import (
     money,
     report_error,
 )
+from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
-from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.models import Column, RecordsModel
 from ui.plans.action_form import ActionEditor
 from ui.plans.timeline import Timeline
