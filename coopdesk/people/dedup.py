@@ -121,6 +121,7 @@ def _synced_keys(conn: Any, dirty: Mapping[str, Mapping[str, Any]], present: Map
     for pid, st in states.items():
         if pid in shown:
             rows.extend((k, pid) for k in person_keys({f: (st.get(f) or [0, 0, ""])[2] for f in NAME_FIELDS}))
+    rows.sort()  # in key order: each index page is touched once
     insert_rows(conn, PersonNameKey.__table__, ("key", "person_id"), rows)
 
 

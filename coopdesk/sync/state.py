@@ -62,7 +62,7 @@ class Written(dict):  # type: ignore[type-arg]
     __slots__ = ("hlc", "seq", "fields")
 
     def __init__(self, hlc: str, seq: int, fields: dict[str, Any]) -> None:
-        super().__init__()
+        # (dict.__init__ without arguments does nothing: the dict part starts empty)
         self.hlc, self.seq, self.fields = hlc, seq, fields
 
     def _fill(self) -> None:
@@ -328,7 +328,7 @@ def _record_prevs(conn: Connection, prevs: list[tuple[str, str, str, str, str, i
 
 
 def _record_touches(conn: Connection, touches: list[tuple[str, int, str, str]]) -> None:
-    insert_rows(conn, _t("sync_touch"), ("origin", "seq", "entity", "row_id"), touches, keys=("origin", "seq"))
+    insert_rows(conn, _t("sync_touch"), ("origin", "seq", "entity", "row_id"), sorted(touches), keys=("origin", "seq"))
 
 
 # ------------------------------------------------------------------------------ local writes
@@ -488,7 +488,9 @@ def merge_remote(conn: Connection, writes: list[tuple[str, str, str, int, dict[s
             elif not deleted:
                 cnt["updated"] += 1
             out.dirty[entity][rid] = st
-        _insert_new_states(conn, ((entity, rid, encode_state(states[rid])) for rid in changed if rid not in known))
+        # In key order: inserting into the primary key's B-tree in order touches each page once.
+        _insert_new_states(conn, ((entity, rid, encode_state(states[rid]))
+                                  for rid in sorted(changed) if rid not in known))
         save_states(conn, entity, {rid: states[rid] for rid in changed if rid in known})
     if touches:
         _record_touches(conn, touches)
@@ -535,6 +537,11 @@ class Columns:
                 self.required.add(col.name)
         self.attr_to_col = {a.key: a.columns[0].name for a in inspect(model).column_attrs}
         self.col_to_attr = {c: a for a, c in self.attr_to_col.items()}
+        # Field -> column, for values stored as they come (text, numbers), and field -> (column,
+        # conversion) for the others (dates, date-times, booleans).
+        self.plain = {a: col for a, col in self.attr_to_col.items() if self.cols.get(col) is _same}
+        self.converted = {a: (col, self.cols[col]) for a, col in self.attr_to_col.items()
+                          if col in self.cols and self.cols[col] is not _same}
         # Single-column foreign keys to a row id: (column, parent table, nullable).
         self.parents: list[tuple[str, str, bool]] = []
         for col in model.__table__.columns:
@@ -550,6 +557,10 @@ class Columns:
         for col in model.__table__.columns:
             if col.unique:
                 self.uniques.append((col.name,))
+
+
+def _first(row: tuple[Any, ...]) -> Any:
+    return row[0]
 
 
 def _same(v: Any) -> Any:
@@ -672,20 +683,25 @@ class _Applier:
         t = model.__table__
         rows: dict[str, dict[str, Any]] = {}
         a2c, convs = c.attr_to_col, c.cols
+        plain, converted = c.plain, c.converted
         for rid, st in states.items():
+            if isinstance(st, Written):  # a row new here: straight from the write's values
+                fields = st.fields
+                if fields.get(DELETED):
+                    continue
+                vals = {plain[f]: v for f, v in fields.items() if f in plain}
+                for f, (col, conv) in converted.items():
+                    if f in fields:
+                        vals[col] = conv(fields[f])
+                rows[rid] = vals
+                continue
             if st.get(DELETED, [0, 0, False])[2]:
                 continue
             vals = {}
-            if isinstance(st, Written):
-                for f, v in st.fields.items():
-                    col = a2c.get(f)
-                    if col in convs:
-                        vals[col] = convs[col](v)
-            else:
-                for f, (_h, _s, v) in st.items():
-                    col = a2c.get(f)
-                    if col in convs:
-                        vals[col] = convs[col](v)
+            for f, (_h, _s, v) in st.items():
+                col = a2c.get(f)
+                if col in convs:
+                    vals[col] = convs[col](v)
             rows[rid] = vals
         if not rows:
             return
@@ -725,6 +741,7 @@ class _Applier:
                 inserts.append((rid, *map(vals.get, names, defaults)))
                 inserted.add(rid)
         try:
+            inserts.sort(key=_first)  # in id order: each page of the primary key's B-tree touched once
             insert_rows(self.conn, t, ("id", *names), inserts)
             for key, params in updates.items():
                 stmt = t.update().where(t.c.id == bindparam("_id")).values({k: bindparam(f"_v_{k}") for k in key})
