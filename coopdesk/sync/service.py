@@ -666,8 +666,11 @@ def _parse_payload(payload: bytes, sender: str) -> tuple[list[Any], list[Any], l
         off += n
         writes = []
         for e, fields, rows in doc["blocks"]:
+            width = len(fields) + 3
             for r in rows:
-                writes.append((e, r[0], r[1], int(r[2]), dict(zip(fields, r[3:], strict=True))))
+                if len(r) != width:
+                    raise ValueError("row width")
+                writes.append((e, r[0], r[1], int(r[2]), dict(zip(fields, r[3:]))))
         prevs = [tuple(p) for p in doc["prev"]]
         blobs = []
         for sha, size in doc["blobs"]:

@@ -475,10 +475,14 @@ def merge_remote(conn: Connection, writes: list[tuple[str, str, str, int, dict[s
                     losers.append((entity, rid, f, loser[0], origin_of(loser[0]), loser[1], _dumps(loser[2])))
                     if loser[2] != st[f][2]:
                         cnt["conflicts"] += 1
+        dirty = out.dirty[entity]
         for rid in changed:
             st = states[rid]
             existed, was_deleted = before.get(rid, (False, False))
-            deleted = bool(st.get(DELETED, [0, 0, False])[2])
+            if type(st) is Written:
+                deleted = bool(st.fields.get(DELETED))
+            else:
+                deleted = bool(st.get(DELETED, [0, 0, False])[2])
             if deleted and not was_deleted:
                 cnt["deleted"] += 1 if existed else 0
             elif not deleted and (not existed or was_deleted):
@@ -487,7 +491,7 @@ def merge_remote(conn: Connection, writes: list[tuple[str, str, str, int, dict[s
                     out.revived[entity].add(rid)
             elif not deleted:
                 cnt["updated"] += 1
-            out.dirty[entity][rid] = st
+            dirty[rid] = st
         # In key order: inserting into the primary key's B-tree in order touches each page once.
         _insert_new_states(conn, ((entity, rid, encode_state(states[rid]))
                                   for rid in sorted(changed) if rid not in known))
