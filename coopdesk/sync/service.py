@@ -670,7 +670,7 @@ def _parse_payload(payload: bytes, sender: str) -> tuple[list[Any], list[Any], l
             for r in rows:
                 if len(r) != width:
                     raise ValueError("row width")
-                writes.append((e, r[0], r[1], int(r[2]), dict(zip(fields, r[3:]))))
+                writes.append((e, r[0], r[1], int(r[2]), dict(zip(fields, r[3:], strict=False))))
         prevs = [tuple(p) for p in doc["prev"]]
         blobs = []
         for sha, size in doc["blobs"]:
