@@ -8,7 +8,6 @@ import importlib.util
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -39,6 +38,7 @@ from ui.common import (
     report_error,
 )
 from ui.common.export import export_button, export_table, retranslate_export_button
+from ui.common.shortcuts import page_shortcuts
 from ui.common.tables import records_view
 from ui.models import Column, RecordsModel
 from ui.print_preview import Previewer
@@ -297,18 +297,8 @@ class CommitteePage(QWidget):
         outer.setStretchFactor(1, 3)
         QVBoxLayout(self).addWidget(outer)
 
-        self.act_new = QAction(self)
-        self.act_new.setShortcut(QKeySequence.StandardKey.New)
-        self.act_new.triggered.connect(self.new)
-        self.act_save = QAction(self)
-        self.act_save.setShortcut(QKeySequence.StandardKey.Save)
-        self.act_save.triggered.connect(self.save)
-        self.act_preview = QAction(self)
-        self.act_preview.setShortcut(QKeySequence.StandardKey.Print)
-        self.act_preview.triggered.connect(lambda: self.preview("minutes"))
-        for act in (self.act_new, self.act_save, self.act_preview):
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(act)
+        acts = page_shortcuts(self, New=self.new, Save=self.save, Print=lambda: self.preview("minutes"))
+        self.act_new, self.act_save, self.act_preview = acts["New"], acts["Save"], acts["Print"]
         hide_for_viewer(services, self.new_button, self.save_button, self.presence_button, self.add_attendee_button,
                         self.add_item_button, self.add_decision_button, *self.vote_buttons.values(), self.btn_draft,
                         self.btn_final, *self.btn_sign.values(), self.btn_version)

@@ -8,10 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import (
-    QAction,
     QBrush,
     QColor,
-    QKeySequence,
     QStandardItem,
     QStandardItemModel,
     QTextCharFormat,
@@ -52,6 +50,7 @@ from ui.common import (
     scrolling,
 )
 from ui.common.export import export_button, export_table, retranslate_export_button
+from ui.common.shortcuts import page_shortcuts
 from ui.events.headcounts import HeadcountGrid
 from ui.events.models import AttendanceModel, participant_name
 from ui.models import Column, RecordsModel
@@ -273,18 +272,8 @@ class EventsPage(QWidget):
         split.setStretchFactor(1, 3)
         QVBoxLayout(self).addWidget(split)
 
-        self.act_new = QAction(self)
-        self.act_new.setShortcut(QKeySequence.StandardKey.New)
-        self.act_new.triggered.connect(self.new)
-        self.act_save = QAction(self)
-        self.act_save.setShortcut(QKeySequence.StandardKey.Save)
-        self.act_save.triggered.connect(self.save)
-        self.act_preview = QAction(self)
-        self.act_preview.setShortcut(QKeySequence.StandardKey.Print)
-        self.act_preview.triggered.connect(self.preview_attendance)
-        for act in (self.act_new, self.act_save, self.act_preview):
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(act)
+        acts = page_shortcuts(self, New=self.new, Save=self.save, Print=self.preview_attendance)
+        self.act_new, self.act_save, self.act_preview = acts["New"], acts["Save"], acts["Print"]
         hide_for_viewer(services, self.new_button, self.save_button, self.apply_button, self.reg_button,
                         self.save_team, self.add_member, self.remove_member, self.tick_all, self.tick_none)
         self.retranslate()

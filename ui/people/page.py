@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from coopdesk.domain import constants as C
 from coopdesk.i18n import N_, _, format_number, ngettext
 from ui.common import ChoiceCombo, commune_name, hide_for_viewer
+from ui.common.shortcuts import page_shortcuts
 from ui.people.model import PeopleModel
 from ui.people.person_panel import PersonPanel
 from ui.people.tools import PeopleTools
@@ -108,18 +108,9 @@ class PeoplePage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.new_button.clicked.connect(self.panel.new)
 
-        self.act_new = QAction(self)
-        self.act_new.setShortcut(QKeySequence.StandardKey.New)
-        self.act_new.triggered.connect(self.panel.new)
-        self.act_save = QAction(self)
-        self.act_save.setShortcut(QKeySequence.StandardKey.Save)
-        self.act_save.triggered.connect(self.panel.save)
-        self.act_find = QAction(self)
-        self.act_find.setShortcut(QKeySequence.StandardKey.Find)
-        self.act_find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
-        for act in (self.act_new, self.act_save, self.act_find):
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(act)
+        acts = page_shortcuts(self, New=self.panel.new, Save=self.panel.save,
+                              Find=lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.act_new, self.act_save, self.act_find = acts["New"], acts["Save"], acts["Find"]
         hide_for_viewer(services, self.new_button)
         QWidget.setTabOrder(self.search, self.new_button)
         QWidget.setTabOrder(self.new_button, self.commune)
