@@ -31,7 +31,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             svc.imports.error_file(report, args.errors)
     finally:
         svc.close()
-    data = {k: v for k, v in report.items() if k != "rows"}
+    data = {k: v for k, v in report.items() if k not in ("rows", "undo")}
     data["rows"] = [{k: r[k] for k in ("row", "action", "problems", "duplicates")} for r in report["rows"]
                     if r["problems"] or r["duplicates"]]
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from coopdesk.db.models import Commune, Event, Organisation, Participation, Person
+from coopdesk.db.models import Commune, Event, Organisation, Participation, Person, by_tablename
 from coopdesk.domain import constants as C
 from coopdesk.domain.fields import parse_date
 from coopdesk.domain.rules import fold_name
@@ -27,8 +28,9 @@ from coopdesk.people.dedup import Probe
 from coopdesk.people.matcher import Matcher
 from coopdesk.people.models import ImportMapping
 from coopdesk.people.sheets import Sheet, iter_dicts, read_sheet, write_sheet
-from coopdesk.services.base import Context
+from coopdesk.services.base import Context, as_dict
 from coopdesk.services.people import search_key
+from coopdesk.services.snapshots import Snapshot, remove, restore, take
 
 KINDS = ("persons", "organisations", "participants")
 ON_DUPLICATE = ("skip", "create")
@@ -202,7 +204,33 @@ class ImportService:
         with self.ctx.uow(write=True) as s:
             checker.write(s, cancelled=cancelled)
         report["written"] = True
+        first: dict[tuple[str, str], dict[str, Any]] = {}
+        for table, values in checker.updated:  # a row updated twice: its value before the first update
+            first.setdefault((table, values["id"]), values)
+        report["undo"] = ImportChange(dict(checker.created), Snapshot(tuple((t, v) for (t, _i), v in first.items())))
         return report
+
+    def undo_import(self, change: ImportChange) -> Snapshot:
+        """Undo a written import (``report["undo"]``), as one unit of work: the records it created
+        are deleted (with whatever was added to them since) and the ones it updated get their
+        previous values back. Returns what :meth:`redo_import` needs to make it again."""
+        if not self.ctx.actor.can_edit:
+            raise PermissionDenied(self.ctx.actor.role)
+        with self.ctx.uow(write=True) as s:
+            models = by_tablename()
+            now = take(o for o in (s.get(models[t], v["id"]) for t, v in change.before.rows) if o is not None)
+            removed = Snapshot()
+            for table, model in (("participation", Participation), ("person", Person),
+                                 ("organisation", Organisation)):
+                if change.created.get(table):
+                    removed += remove(s, model, change.created[table])
+            restore(s, change.before)
+        return now + removed
+
+    def redo_import(self, snapshot: Snapshot) -> None:
+        """Make an undone import again: its records come back with the same identifiers."""
+        with self.ctx.uow(write=True) as s:
+            restore(s, snapshot)
 
     def error_file(self, report: Mapping[str, Any], out: str | Path, lang: str | None = None) -> Path:
         """The rejected and skipped rows with their original cells and a column saying why."""
@@ -217,6 +245,17 @@ class ImportService:
         return write_sheet(out, ["row", *headers, "errors"], rows)
 
 
+@dataclass(frozen=True)
+class ImportChange:
+    """What a written import did: the ids it created by table, and the rows it updated as they were."""
+
+    created: dict[str, list[str]]
+    before: Snapshot
+
+    def count(self) -> int:
+        return sum(len(ids) for ids in self.created.values()) + len(self.before)
+
+
 # ------------------------------------------------------------------ checking rows
 
 
@@ -226,6 +265,8 @@ class _Checker:
         self.kind = kind
         self.on_duplicate = on_duplicate
         self.accepted: list[tuple[str, dict[str, Any]]] = []  # (create/update, values)
+        self.created: dict[str, list[str]] = {}  # table -> ids written (for the undo)
+        self.updated: list[tuple[str, dict[str, Any]]] = []  # rows changed, as they were (for the undo)
 
     def check(self, sheet: Sheet, cols: dict[str, str], *, progress=None, cancelled=None) -> dict[str, Any]:
         fields = FIELDS[self.kind]
@@ -448,6 +489,7 @@ class _Checker:
                 data = {k: v[k] for k in v if k in Person.__table__.columns.keys() and k != "id"}
                 if action == "update":
                     person = s.get(Person, v["id"])
+                    self.updated.append(_before(person))
                     for k, val in data.items():
                         if val not in (None, "") and getattr(person, k) != val:
                             setattr(person, k, val)
@@ -458,6 +500,7 @@ class _Checker:
                     creates.append(data)
             s.flush()
             ids = bulk.insert_captured(s, Person, creates)
+            self.created["person"] = ids
             keys = [{"key": k, "person_id": pid} for pid, d in zip(ids, creates, strict=True) for k in person_keys(d)]
             for i in range(0, len(keys), 20000):
                 s.execute(PersonNameKey.__table__.insert(), keys[i:i + 20000])
@@ -467,13 +510,14 @@ class _Checker:
                 data = {k: v[k] for k in v if k in Organisation.__table__.columns.keys() and k != "id"}
                 if action == "update":
                     org = s.get(Organisation, v["id"])
+                    self.updated.append(_before(org))
                     for k, val in data.items():
                         if val not in (None, "") and getattr(org, k) != val:
                             setattr(org, k, val)
                 else:
                     creates.append(data)
             s.flush()
-            bulk.insert_captured(s, Organisation, creates)
+            self.created["organisation"] = bulk.insert_captured(s, Organisation, creates)
         else:
             links, statuses = [], {}
             new_people = []
@@ -489,17 +533,24 @@ class _Checker:
                 else:
                     statuses[(v["event_id"], v["person_id"])] = v["status"]
             ids = bulk.insert_captured(s, Person, [d for d, _ in new_people])
+            self.created["person"] = ids
             keys = [{"key": k, "person_id": pid} for pid, (d, _) in zip(ids, new_people, strict=True)
                     for k in person_keys(d)]
             if keys:
                 s.execute(PersonNameKey.__table__.insert(), keys)
             links += [{"event_id": v["event_id"], "person_id": pid, "status": v["status"]}
                       for pid, (_, v) in zip(ids, new_people, strict=True)]
-            bulk.insert_captured(s, Participation, links)
+            self.created["participation"] = bulk.insert_captured(s, Participation, links)
             for (eid, pid), status in statuses.items():
                 row = s.scalar(select(Participation).where(Participation.event_id == eid,
                                                            Participation.person_id == pid))
                 if row is not None and row.status != status:
+                    self.updated.append(_before(row))
                     row.status = status
         if cancelled is not None and cancelled():
             raise CoopError("cancelled")
+
+
+def _before(obj: Any) -> tuple[str, dict[str, Any]]:
+    """A row's values before the import changes it (for the undo)."""
+    return (type(obj).__tablename__, as_dict(obj))

@@ -10,20 +10,31 @@ from sqlalchemy.orm import Session
 
 from coopdesk.db.models import (
     AgendaItem,
+    Amendment,
     Attendee,
+    Axis,
     Commune,
     Decision,
     Meeting,
     Minutes,
+    Plan,
     Signature,
     Vote,
 )
 from coopdesk.domain import constants as C
 from coopdesk.domain import fields as F
 from coopdesk.domain.rules import Voter, fingerprint, is_adopted, minutes_status, voting_members
-from coopdesk.errors import CoopError, ValidationError
+from coopdesk.errors import CoopError, ValidationError, register_messages
+from coopdesk.i18n import N_
 from coopdesk.services.base import Context, as_dict, get
 from coopdesk.services.crud import Entity, exists_rule
+from coopdesk.services.snapshots import Snapshot, remove, restore
+
+register_messages({
+    "meeting_minutes_final": N_("Meeting no. {number} has final minutes: it cannot be deleted."),
+    "decision_in_use": N_("Decision {number} validates an action plan, an amendment or an axis: it cannot be "
+                          "deleted."),
+})
 
 
 def _meeting_rule(s: Session, v: dict[str, Any], _obj: Any) -> None:
@@ -83,6 +94,13 @@ def decision_adopted(s: Session, decision_id: str) -> bool:
     return is_adopted(_voters(s, decision.meeting_id), votes)
 
 
+def _check_unused(s: Session, decision: Decision) -> None:
+    """A decision that validates a plan, an amendment or an axis is their legal basis: kept."""
+    for model in (Plan, Amendment, Axis):
+        if s.scalar(select(model.id).where(model.decision_id == decision.id).limit(1)):
+            raise CoopError("decision_in_use", number=decision.number)
+
+
 def _presidents(s: Session) -> list[str]:
     """The communes whose president must sign: every partner commune (Tiznit and Villeneuve)."""
     return [c for (c,) in s.execute(select(Commune.id))]
@@ -104,9 +122,31 @@ class CommitteeService:
         self._check_not_frozen(meeting_id)
         return MEETING.update(self.ctx, meeting_id, data)
 
-    def delete_meeting(self, meeting_id: str) -> dict[str, Any]:
-        self._check_not_frozen(meeting_id)
-        return MEETING.delete(self.ctx, meeting_id)
+    def delete_meeting(self, meeting_id: str) -> Snapshot:
+        """Delete a meeting with its attendees, agenda, decisions, votes and draft minutes; returns
+        what was deleted, for :meth:`restore_meeting`. Refused when any version of its minutes was
+        finalised (signed minutes are enforceable: the record they fingerprint stays), when one of
+        its decisions validates a plan, an amendment or an axis, and in a locked year."""
+        with self.ctx.uow(write=True) as s:
+            m = get(s, Meeting, meeting_id, "meeting")
+            if s.scalar(select(Minutes.id).where(Minutes.meeting_id == meeting_id,
+                                                 Minutes.finalised_at.is_not(None)).limit(1)):
+                raise CoopError("meeting_minutes_final", number=m.number)
+            year = m.held_at.year
+            if s.scalar(select(Plan.id).where(Plan.year == year, Plan.locked.is_(True))):
+                raise CoopError("year_locked", year=year)
+            for dec in s.scalars(select(Decision).where(Decision.meeting_id == meeting_id)):
+                _check_unused(s, dec)
+            return remove(s, Meeting, [meeting_id])
+
+    def restore_meeting(self, snapshot: Snapshot) -> None:
+        """Put a deleted meeting back with the same identifiers (the undo of :meth:`delete_meeting`)."""
+        meeting = snapshot.first("meeting")
+        with self.ctx.uow(write=True) as s:
+            if meeting is not None and s.scalar(select(Plan.id).where(Plan.year == meeting["held_at"].year,
+                                                                      Plan.locked.is_(True))):
+                raise CoopError("year_locked", year=meeting["held_at"].year)
+            restore(s, snapshot)
 
     def meetings(self) -> list[dict[str, Any]]:
         with self.ctx.uow() as s:
@@ -155,12 +195,12 @@ class CommitteeService:
         self._check_not_frozen(ATTENDEE.read(self.ctx, attendee_id)["meeting_id"])
         return ATTENDEE.update(self.ctx, attendee_id, data)
 
-    def remove_attendee(self, attendee_id: str) -> dict[str, Any]:
+    def remove_attendee(self, attendee_id: str) -> Snapshot:
+        """Remove an attendee and their votes (refused once the minutes are final); returns them,
+        for :meth:`restore_records`."""
         self._check_not_frozen(ATTENDEE.read(self.ctx, attendee_id)["meeting_id"])
         with self.ctx.uow(write=True) as s:
-            for v in s.scalars(select(Vote).where(Vote.attendee_id == attendee_id)):
-                s.delete(v)
-        return ATTENDEE.delete(self.ctx, attendee_id)
+            return remove(s, Attendee, [attendee_id])
 
     def add_agenda_item(self, **data: Any) -> dict[str, Any]:
         self._check_not_frozen(data.get("meeting_id"))
@@ -198,21 +238,28 @@ class CommitteeService:
                 row.value = value
         return self.decision(decision_id)
 
-    def delete_decision(self, decision_id: str) -> dict[str, Any]:
-        """Remove a decision and its votes (the inverse of ``add_decision``, for undo)."""
+    def delete_decision(self, decision_id: str) -> Snapshot:
+        """Remove a decision and its votes (the inverse of ``add_decision``); refused when it
+        validates a plan, an amendment or an axis. See :meth:`restore_records`."""
         self._check_not_frozen(DECISION.read(self.ctx, decision_id)["meeting_id"])
         with self.ctx.uow(write=True) as s:
-            for v in s.scalars(select(Vote).where(Vote.decision_id == decision_id)):
-                s.delete(v)
-        return DECISION.delete(self.ctx, decision_id)
+            _check_unused(s, get(s, Decision, decision_id, "decision"))
+            return remove(s, Decision, [decision_id])
 
-    def delete_agenda_item(self, item_id: str) -> dict[str, Any]:
-        """Remove an agenda item; decisions taken under it stay, unlinked (inverse of ``add_agenda_item``)."""
+    def delete_agenda_item(self, item_id: str) -> Snapshot:
+        """Remove an agenda item; decisions taken under it stay, unlinked (inverse of
+        ``add_agenda_item``). See :meth:`restore_records`."""
         self._check_not_frozen(AGENDA.read(self.ctx, item_id)["meeting_id"])
         with self.ctx.uow(write=True) as s:
-            for d in s.scalars(select(Decision).where(Decision.agenda_item_id == item_id)):
-                d.agenda_item_id = None
-        return AGENDA.delete(self.ctx, item_id)
+            return remove(s, AgendaItem, [item_id])
+
+    def restore_records(self, snapshot: Snapshot) -> None:
+        """Put back an attendee, an agenda item or a decision removed from a meeting, with the same
+        identifiers; refused if the meeting's minutes were finalised since."""
+        meeting_id = next((v["meeting_id"] for t, v in snapshot.rows if "meeting_id" in v), None)
+        self._check_not_frozen(meeting_id)
+        with self.ctx.uow(write=True) as s:
+            restore(s, snapshot)
 
     def clear_vote(self, decision_id: str, attendee_id: str) -> dict[str, Any]:
         """Remove one member's vote (the inverse of a first vote, for undo)."""

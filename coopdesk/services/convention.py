@@ -11,9 +11,15 @@ from coopdesk.db.models import Amendment, Axis, Convention, Decision
 from coopdesk.domain import fields as F
 from coopdesk.domain import reference
 from coopdesk.domain.rules import check_period, effective_date, notice_deadline, renewal_dates
-from coopdesk.errors import CoopError, ValidationError
+from coopdesk.errors import CoopError, ValidationError, register_messages
+from coopdesk.i18n import N_
 from coopdesk.services.base import Context, as_dict, get
 from coopdesk.services.crud import Entity
+from coopdesk.services.snapshots import Snapshot, remove, restore
+
+register_messages({
+    "amendment_signed": N_("Amendment no. {number} is signed: it cannot be deleted."),
+})
 
 CONVENTION = Entity(Convention, {
     "title": F.text(max_len=300),
@@ -90,6 +96,34 @@ class ConventionService:
             out = as_dict(row)
         out["valid"] = bool(out["signed_tiz"] and out["signed_vlg"])
         return out
+
+    def set_amendment_signature(self, amendment_id: str, commune_code: str, on: Any = None) -> dict[str, Any]:
+        """Set or clear (``on`` None) the date a commune signed an amendment: the undo of
+        :meth:`sign_amendment`."""
+        day = F.parse_date(on, "signed_on") if on else None
+        field = {"TIZ": "signed_tiz", "VLG": "signed_vlg"}.get(commune_code)
+        if field is None:
+            raise CoopError("minutes_signer_unknown")
+        with self.ctx.uow(write=True) as s:
+            row = get(s, Amendment, amendment_id, "amendment")
+            setattr(row, field, day)
+            out = as_dict(row)
+        out["valid"] = bool(out["signed_tiz"] and out["signed_vlg"])
+        return out
+
+    def delete_amendment(self, amendment_id: str) -> Snapshot:
+        """Delete an amendment that no commune has signed (the undo of :meth:`add_amendment`, or a
+        draft given up); returns it, for :meth:`restore_amendment`."""
+        with self.ctx.uow(write=True) as s:
+            row = get(s, Amendment, amendment_id, "amendment")
+            if row.signed_tiz or row.signed_vlg:
+                raise CoopError("amendment_signed", number=row.number)
+            return remove(s, Amendment, [amendment_id])
+
+    def restore_amendment(self, snapshot: Snapshot) -> None:
+        """Put a deleted amendment back with the same identifier and number."""
+        with self.ctx.uow(write=True) as s:
+            restore(s, snapshot)
 
     def amendments(self) -> list[dict[str, Any]]:
         with self.ctx.uow() as s:

@@ -16,6 +16,7 @@ from coopdesk.errors import CoopError, ValidationError, register_messages
 from coopdesk.i18n import N_
 from coopdesk.services.base import Context, as_dict, get
 from coopdesk.services.crud import Entity, exists_rule, period_rule
+from coopdesk.services.snapshots import Snapshot, remove, restore
 
 register_messages({
     "headcount_total": N_("This event is counted by age band: change the counts of the bands, "
@@ -159,19 +160,28 @@ class EventService:
             return {(h.sex, h.age_band): h.count for h in s.scalars(
                 select(EventHeadcount).where(EventHeadcount.event_id == event_id)) if h.count}
 
-    def delete_event(self, event_id: str) -> dict[str, Any]:
+    def delete_event(self, event_id: str) -> Snapshot:
+        """Delete an event with its participants, teams and head counts; returns what was deleted,
+        for :meth:`restore_event`."""
         with self.ctx.uow(write=True) as s:
             get(s, Event, event_id, "event")
-            for team in s.scalars(select(Team).where(Team.event_id == event_id)):
-                for m in s.scalars(select(TeamMember).where(TeamMember.team_id == team.id)):
-                    s.delete(m)
-                s.flush()  # children first: the ORM does not know the order (no relationship)
-                s.delete(team)
-            for p in s.scalars(select(Participation).where(Participation.event_id == event_id)):
-                s.delete(p)
-            for h in s.scalars(select(EventHeadcount).where(EventHeadcount.event_id == event_id)):
-                s.delete(h)
-        return EVENT.delete(self.ctx, event_id)
+            return remove(s, Event, [event_id])
+
+    def restore_event(self, snapshot: Snapshot) -> None:
+        """Put a deleted event back with the same identifiers (the undo of :meth:`delete_event`)."""
+        self._restore(snapshot)
+
+    def restore_participants(self, snapshot: Snapshot) -> None:
+        """The undo of :meth:`remove_participants`."""
+        self._restore(snapshot)
+
+    def restore_team(self, snapshot: Snapshot) -> None:
+        """The undo of :meth:`delete_team`."""
+        self._restore(snapshot)
+
+    def _restore(self, snapshot: Snapshot) -> None:
+        with self.ctx.uow(write=True) as s:
+            restore(s, snapshot)
 
     def events(self, *, year: int | None = None, upcoming_from=None) -> list[dict[str, Any]]:
         with self.ctx.uow() as s:
@@ -224,6 +234,18 @@ class EventService:
                 s.delete(p)
                 removed += 1
         return removed
+
+    def remove_participants(self, event_id: str, person_ids: Iterable[str]) -> Snapshot:
+        """Take persons off an event, with their places in its teams; see :meth:`restore_participants`."""
+        ids = list(person_ids)
+        with self.ctx.uow(write=True) as s:
+            get(s, Event, event_id, "event")
+            rows = list(s.scalars(select(Participation).where(Participation.event_id == event_id,
+                                                              Participation.person_id.in_(ids))))
+            places = list(s.scalars(select(TeamMember).join(Team, TeamMember.team_id == Team.id).where(
+                Team.event_id == event_id, TeamMember.person_id.in_(ids))))
+            snap = remove(s, TeamMember, [m.id for m in places]) if places else Snapshot()
+            return snap + remove(s, Participation, [p.id for p in rows])
 
     def mark_attendance(self, event_id: str, statuses: dict[str, str]) -> dict[str, str]:
         """Mark many participants at once (the paper sheet ticked after the event).
@@ -296,16 +318,11 @@ class EventService:
             s.flush()
             return self._teams(s, event, only=team.id)[0]
 
-    def delete_team(self, team_id: str) -> dict[str, Any]:
-        """Remove a team and its members (the inverse of ``create_team``, for undo)."""
+    def delete_team(self, team_id: str) -> Snapshot:
+        """Remove a team and its members (the inverse of ``create_team``); see :meth:`restore_team`."""
         with self.ctx.uow(write=True) as s:
-            team = get(s, Team, team_id, "team")
-            before = {"id": team.id, "event_id": team.event_id, "name": team.name}
-            for m in s.scalars(select(TeamMember).where(TeamMember.team_id == team_id)):
-                s.delete(m)
-            s.flush()  # children first: the ORM does not know the order (no relationship)
-            s.delete(team)
-        return before
+            get(s, Team, team_id, "team")
+            return remove(s, Team, [team_id])
 
     def team_check(self, member_ids: Iterable[str]) -> dict[str, Any]:
         """What the team builder shows as the user adds people: communes present and whether it is mixed."""

@@ -10,9 +10,15 @@ from sqlalchemy.orm import Session
 from coopdesk.db.models import Action, Commune, FundingRequest, Organisation
 from coopdesk.domain import constants as C
 from coopdesk.domain import fields as F
-from coopdesk.errors import ValidationError
-from coopdesk.services.base import Context, as_dict
+from coopdesk.errors import CoopError, ValidationError, register_messages
+from coopdesk.i18n import N_
+from coopdesk.services.base import Context, as_dict, get
 from coopdesk.services.crud import Entity, exists_rule
+from coopdesk.services.snapshots import Snapshot, remove, restore
+
+register_messages({
+    "organisation_in_use": N_("{name} has funding requests: remove them first."),
+})
 
 ORGANISATION = Entity(Organisation, {
     "name": F.text(required=True, max_len=200),
@@ -63,8 +69,14 @@ class FundingService:
     def update_organisation(self, organisation_id: str, **data: Any) -> dict[str, Any]:
         return ORGANISATION.update(self.ctx, organisation_id, data)
 
-    def delete_organisation(self, organisation_id: str) -> dict[str, Any]:
-        return ORGANISATION.delete(self.ctx, organisation_id)
+    def delete_organisation(self, organisation_id: str) -> Snapshot:
+        """Delete an organisation and its places as a partner of actions; refused while it has
+        funding requests. Returns what was deleted, for :meth:`restore_records`."""
+        with self.ctx.uow(write=True) as s:
+            org = get(s, Organisation, organisation_id, "organisation")
+            if s.scalar(select(FundingRequest.id).where(FundingRequest.funder_id == organisation_id).limit(1)):
+                raise CoopError("organisation_in_use", name=org.short_name or org.name)
+            return remove(s, Organisation, [organisation_id])
 
     def organisations(self, kind: str | None = None) -> list[dict[str, Any]]:
         return ORGANISATION.list(self.ctx, **({"kind": kind} if kind else {}))
@@ -78,8 +90,16 @@ class FundingService:
     def update_request(self, request_id: str, **data: Any) -> dict[str, Any]:
         return FUNDING.update(self.ctx, request_id, data)
 
-    def delete_request(self, request_id: str) -> dict[str, Any]:
-        return FUNDING.delete(self.ctx, request_id)
+    def delete_request(self, request_id: str) -> Snapshot:
+        """Delete a funding request; returns it, for :meth:`restore_records`."""
+        with self.ctx.uow(write=True) as s:
+            get(s, FundingRequest, request_id, "funding request")
+            return remove(s, FundingRequest, [request_id])
+
+    def restore_records(self, snapshot: Snapshot) -> None:
+        """Put back a deleted organisation or funding request with the same identifiers."""
+        with self.ctx.uow(write=True) as s:
+            restore(s, snapshot)
 
     def requests(self, *, year: int | None = None, action_id: str | None = None) -> list[dict[str, Any]]:
         from coopdesk.db.models import Plan

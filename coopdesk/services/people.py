@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -14,6 +15,7 @@ from coopdesk.domain.rules import fold_name
 from coopdesk.errors import ValidationError
 from coopdesk.services.base import Context, as_dict, get
 from coopdesk.services.crud import Entity, exists_rule
+from coopdesk.services.snapshots import Snapshot, remove, restore, take
 
 HEALTH_FIELDS = ("disability_details",)
 
@@ -106,18 +108,20 @@ class PeopleService:
             data.pop("disability_details", None)
         return self._visible(PERSON.update(self.ctx, person_id, data))
 
-    def delete_person(self, person_id: str) -> dict[str, Any]:
+    def delete_person(self, person_id: str) -> Snapshot:
+        """Delete a person with their enrolments (and milestones), attendance, team places, consents
+        and attached files; returns what was deleted, for :meth:`restore_person`."""
         with self.ctx.uow(write=True) as s:
             get(s, Person, person_id, "person")
-            for model in (Participation, TeamMember):
-                for row in s.scalars(select(model).where(model.person_id == person_id)):
-                    s.delete(row)
-            for enr in s.scalars(select(Enrolment).where(Enrolment.person_id == person_id)):
-                for ms in s.scalars(select(Milestone).where(Milestone.enrolment_id == enr.id)):
-                    s.delete(ms)
-                s.flush()  # children first: the ORM does not know the order (no relationship)
-                s.delete(enr)
-        return PERSON.delete(self.ctx, person_id)
+            return remove(s, Person, [person_id])
+
+    def restore_person(self, snapshot: Snapshot) -> None:
+        """Put back a deleted person (the undo of :meth:`delete_person`) with the same identifiers."""
+        self._restore(snapshot)
+
+    def _restore(self, snapshot: Snapshot) -> None:
+        with self.ctx.uow(write=True) as s:
+            restore(s, snapshot)
 
     def person(self, person_id: str) -> dict[str, Any]:
         with self.ctx.uow() as s:
@@ -182,6 +186,40 @@ class PeopleService:
             q = q.where(Person.id.in_(select(Enrolment.person_id).where(Enrolment.action_id == action_id)))
         return q
 
+    # ------------------------------------------------------------------ merging duplicates
+
+    def merge(self, keep_id: str, remove_id: str, *, prefer: dict[str, str] | None = None) -> dict[str, Any]:
+        """Merge two records of one person (:meth:`coopdesk.people.dedup.DedupService.merge`); the
+        result's ``undo`` holds every row the merge changes, as it was, for :meth:`unmerge`."""
+        from coopdesk.db.models import Attachment
+        from coopdesk.people.dedup import DedupService
+        from coopdesk.people.models import Consent
+
+        pair = [keep_id, remove_id]
+        with self.ctx.uow() as s:
+            rows: list[Any] = [get(s, Person, pid, "person") for pid in pair]
+            enrolments = list(s.scalars(select(Enrolment).where(Enrolment.person_id.in_(pair))))
+            rows += enrolments
+            rows += s.scalars(select(Milestone).where(Milestone.enrolment_id.in_([e.id for e in enrolments])))
+            for model in (Participation, TeamMember, Consent):
+                rows += s.scalars(select(model).where(model.person_id.in_(pair)))
+            rows += s.scalars(select(Attachment).where(Attachment.entity == "person", Attachment.entity_id.in_(pair)))
+            before = take(rows)
+        result = DedupService(self.ctx).merge(keep_id, remove_id, prefer=prefer)
+        result["undo"] = before
+        return result
+
+    def unmerge(self, merged: dict[str, Any]) -> None:
+        """Undo :meth:`merge`: the removed record comes back with its identifier, and the rows the
+        merge moved, filled or deleted are as they were."""
+        from coopdesk.db.models import AuditEntry
+
+        with self.ctx.uow(write=True) as s:
+            restore(s, merged["undo"])
+            s.add(AuditEntry(username=self.ctx.actor.username, node=s.info.get("node_code", ""), entity="person",
+                             row_id=merged["id"], op="unmerge", before="",
+                             after=json.dumps({"merged_id": merged["merged_id"]})))
+
     # ------------------------------------------------------------------ enrolments and milestones
 
     def enrol(self, person_id: str, action_id: str, enrolled_on: Any = None) -> dict[str, Any]:
@@ -191,14 +229,25 @@ class PeopleService:
     def update_enrolment(self, enrolment_id: str, **data: Any) -> dict[str, Any]:
         return ENROLMENT.update(self.ctx, enrolment_id, data)
 
-    def unenrol(self, enrolment_id: str) -> dict[str, Any]:
-        return ENROLMENT.delete(self.ctx, enrolment_id)
+    def unenrol(self, enrolment_id: str) -> Snapshot:
+        """Remove an enrolment with its milestones; returns them, for :meth:`restore_enrolment`."""
+        with self.ctx.uow(write=True) as s:
+            get(s, Enrolment, enrolment_id, "enrolment")
+            return remove(s, Enrolment, [enrolment_id])
+
+    def restore_enrolment(self, snapshot: Snapshot) -> None:
+        self._restore(snapshot)
 
     def add_milestone(self, enrolment_id: str, kind: str, on: Any, notes: str = "") -> dict[str, Any]:
         return MILESTONE.create(self.ctx, {"enrolment_id": enrolment_id, "kind": kind, "on": on, "notes": notes})
 
-    def delete_milestone(self, milestone_id: str) -> dict[str, Any]:
-        return MILESTONE.delete(self.ctx, milestone_id)
+    def delete_milestone(self, milestone_id: str) -> Snapshot:
+        with self.ctx.uow(write=True) as s:
+            get(s, Milestone, milestone_id, "milestone")
+            return remove(s, Milestone, [milestone_id])
+
+    def restore_milestone(self, snapshot: Snapshot) -> None:
+        self._restore(snapshot)
 
     def enrolments(self, action_id: str) -> list[dict[str, Any]]:
         return ENROLMENT.list(self.ctx, action_id=action_id)

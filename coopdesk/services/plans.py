@@ -28,9 +28,12 @@ from coopdesk.errors import CoopError, ValidationError, register_messages
 from coopdesk.i18n import N_
 from coopdesk.services.base import Context, as_dict, get
 from coopdesk.services.crud import Entity, exists_rule, period_rule
+from coopdesk.services.snapshots import Snapshot, remove, restore
 
 register_messages({
     "plan_has_actions": N_("This action plan has actions: delete them first."),
+    "action_in_use": N_("Persons are enrolled in action {code} or funding is requested for it: remove "
+                        "them first."),
 })
 
 
@@ -177,8 +180,24 @@ class PlanService:
     def update_action(self, action_id: str, **data: Any) -> dict[str, Any]:
         return ACTION.update(self.ctx, action_id, data)
 
-    def delete_action(self, action_id: str) -> dict[str, Any]:
-        return ACTION.delete(self.ctx, action_id)
+    def delete_action(self, action_id: str) -> Snapshot:
+        """Delete an action with its themes, partners and indicators (events linked to it stay,
+        unlinked); refused while persons are enrolled in it or funding is requested for it. Returns
+        what was deleted, for :meth:`restore_action`."""
+        from coopdesk.db.models import Enrolment, FundingRequest
+
+        with self.ctx.uow(write=True) as s:
+            action = get(s, Action, action_id, "action")
+            for model in (Enrolment, FundingRequest):
+                if s.scalar(select(model.id).where(model.action_id == action_id).limit(1)):
+                    raise CoopError("action_in_use", code=action.code)
+            return remove(s, Action, [action_id])
+
+    def restore_action(self, snapshot: Snapshot) -> None:
+        """Put back a deleted action or indicator with the same identifiers (the undo of
+        :meth:`delete_action` and :meth:`delete_indicator`)."""
+        with self.ctx.uow(write=True) as s:
+            restore(s, snapshot)
 
     def action(self, action_id: str) -> dict[str, Any]:
         with self.ctx.uow() as s:
@@ -260,8 +279,11 @@ class PlanService:
     def update_indicator(self, indicator_id: str, **data: Any) -> dict[str, Any]:
         return INDICATOR.update(self.ctx, indicator_id, data)
 
-    def delete_indicator(self, indicator_id: str) -> dict[str, Any]:
-        return INDICATOR.delete(self.ctx, indicator_id)
+    def delete_indicator(self, indicator_id: str) -> Snapshot:
+        """Delete an indicator with its targets and reported values; see :meth:`restore_action`."""
+        with self.ctx.uow(write=True) as s:
+            get(s, Indicator, indicator_id, "indicator")
+            return remove(s, Indicator, [indicator_id])
 
     def set_targets(self, indicator_id: str, targets: dict[str, int]) -> None:
         with self.ctx.uow(write=True) as s:
