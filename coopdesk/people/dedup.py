@@ -46,6 +46,7 @@ NAME_FIELDS = ("first_name", "last_name", "first_name_ar", "last_name_ar")
 KEYS_VERSION = "1"
 THRESHOLD = 85  # total score from which a candidate is shown
 RARE_BLOCK = 500  # a key shared by more persons than this is too common to block on alone
+BULK_KEYS = 1000  # a sync bringing at least this many persons leaves their keys to one rebuild
 
 
 def person_keys(values: Mapping[str, Any]) -> set[str]:
@@ -107,10 +108,16 @@ def install_key_maintenance() -> None:
 def _synced_keys(conn: Any, dirty: Mapping[str, Mapping[str, Any]], present: Mapping[str, set[str]],
                  inserted: Mapping[str, set[str]]) -> None:
     """Persons received by sync (or shown again) get their name keys like the ones typed here."""
-    from coopdesk.sync.state import insert_rows
+    from coopdesk.sync.state import Written, insert_rows
 
     states = dirty.get("person")
     if not states:
+        return
+    if len(states) >= BULK_KEYS and _mostly_new(conn, len(states)):
+        # A first sync (or one as big): the keys are rebuilt in one pass before the next duplicate
+        # check (the app starts it in the background after the import) instead of here, inside the
+        # import's transaction. The same work, done once in key order, and a shorter import.
+        conn.execute(delete(LocalSetting.__table__).where(LocalSetting.key == "person_name_keys"))
         return
     fresh = inserted.get("person", set())
     stale = [pid for pid in states if pid not in fresh]
@@ -120,19 +127,33 @@ def _synced_keys(conn: Any, dirty: Mapping[str, Mapping[str, Any]], present: Map
     rows = []
     for pid, st in states.items():
         if pid in shown:
-            rows.extend((k, pid) for k in person_keys({f: (st.get(f) or [0, 0, ""])[2] for f in NAME_FIELDS}))
+            values = st.fields if type(st) is Written else {f: (st.get(f) or [0, 0, ""])[2] for f in NAME_FIELDS}
+            rows.extend((k, pid) for k in person_keys(values))
     rows.sort()  # in key order: each index page is touched once
     insert_rows(conn, PersonNameKey.__table__, ("key", "person_id"), rows)
 
 
+def _mostly_new(conn: Any, received: int) -> bool:
+    """At least half the persons in the table came with this sync."""
+    return received * 2 >= (conn.execute(select(func.count()).select_from(Person.__table__)).scalar() or 0)
+
+
+def keys_ready(session: Session) -> bool:
+    row = session.get(LocalSetting, "person_name_keys")
+    return row is not None and row.value == KEYS_VERSION
+
+
 def rebuild_keys(session: Session) -> int:
-    session.execute(delete(PersonNameKey))
+    """Every person's keys, written again in one pass (in key order)."""
+    from coopdesk.sync.state import insert_rows
+
+    conn = session.connection()
+    conn.execute(delete(PersonNameKey))
     rows = []
-    for row in session.execute(select(Person.id, *[getattr(Person, f) for f in NAME_FIELDS])):
-        rows.extend({"key": k, "person_id": row[0]} for k in person_keys(dict(zip(NAME_FIELDS, row[1:],
-                                                                                  strict=True))))
-    if rows:
-        session.execute(insert(PersonNameKey), rows)
+    for row in conn.execute(select(Person.id, *[getattr(Person, f) for f in NAME_FIELDS])):
+        rows.extend((k, row[0]) for k in person_keys(dict(zip(NAME_FIELDS, row[1:], strict=True))))
+    rows.sort()
+    insert_rows(conn, PersonNameKey.__table__, ("key", "person_id"), rows)
     return len(rows)
 
 
@@ -220,8 +241,7 @@ class DedupService:
         """Build the blocking keys once for persons written before they existed (a local index,
         derived from synced rows, so no audit and no sync)."""
         with self.ctx._factory() as s:
-            if s.get(LocalSetting, "person_name_keys") is not None and \
-                    s.get(LocalSetting, "person_name_keys").value == KEYS_VERSION:
+            if keys_ready(s):
                 return
             s.info["capture"] = False
             rebuild_keys(s)

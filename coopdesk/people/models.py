@@ -34,6 +34,7 @@ class PersonNameKey(Base):
     """Blocking keys of the duplicate check: one row per phonetic name token of a person."""
 
     __tablename__ = "person_name_key"
+    __table_args__ = {"sqlite_with_rowid": False}  # the key is the row: one B-tree, not two
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     person_id: Mapped[str] = mapped_column(String(36), ForeignKey("person.id", ondelete="CASCADE"),
                                            primary_key=True, index=True)

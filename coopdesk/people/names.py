@@ -80,11 +80,22 @@ def skeleton(word: str) -> str:
     return head + core
 
 
-@lru_cache(maxsize=65536)
 def latin_words(text: str) -> tuple[str, ...]:
     """The folded words of a name, Arabic script transliterated, Latin compounds split."""
+    out: tuple[str, ...] = ()
+    for raw in text.split():
+        out += _raw_latin(raw)
+    return out
+
+
+# Everything below works one word at a time (folding never joins two words), and the cache is per
+# word: names repeat their words far more than whole names ("Mohamed", "Ait", "Fatima"), so a batch
+# of 100 000 persons computes a few thousand words, not 100 000 names.
+
+@lru_cache(maxsize=65536)
+def _raw_latin(raw: str) -> tuple[str, ...]:
     words: list[str] = []
-    for word in fold_name(text).split():
+    for word in fold_name(raw).split():
         if word in ARTICLES:
             continue
         parts = _arabic_word(word) if _ARABIC.search(word) else [word]
@@ -97,14 +108,23 @@ def skeletons(text: str) -> tuple[str, ...]:
     return tuple(s for s in (skeleton(w) for w in latin_words(text)) if s)
 
 
+@lru_cache(maxsize=65536)
+def _raw_keys(raw: str) -> tuple[str, ...]:
+    keys = []
+    for sk in (skeleton(w) for w in _raw_latin(raw)):
+        if sk:
+            core = sk[1:] if sk.startswith("a") else sk
+            keys.append((core if len(core) >= 2 else sk)[:40])
+    return tuple(keys)
+
+
 def block_keys(*names: str) -> set[str]:
     """Keys a duplicate must share: each word's skeleton without its leading vowel (or the whole
     skeleton when that leaves fewer than two letters)."""
     keys: set[str] = set()
     for name in names:
-        for sk in skeletons(name):
-            core = sk[1:] if sk.startswith("a") else sk
-            keys.add((core if len(core) >= 2 else sk)[:40])
+        for raw in name.split():
+            keys.update(_raw_keys(raw))
     return keys
 
 

@@ -27,6 +27,7 @@ from coopdesk.db.models import Base, Synced, utcnow
 
 class SyncRow(Base):
     __tablename__ = "sync_row"
+    __table_args__ = {"sqlite_with_rowid": False}  # the key is the row: one B-tree, not two
     entity: Mapped[str] = mapped_column(String(40), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     state: Mapped[str] = mapped_column(Text)
@@ -34,6 +35,7 @@ class SyncRow(Base):
 
 class SyncTouch(Base):
     __tablename__ = "sync_touch"
+    __table_args__ = {"sqlite_with_rowid": False}
     origin: Mapped[str] = mapped_column(String(16), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     entity: Mapped[str] = mapped_column(String(40))

@@ -177,14 +177,16 @@ def upgrade() -> None:
     sa.Column('entity', sa.String(length=40), nullable=False),
     sa.Column('row_id', sa.String(length=36), nullable=False),
     sa.Column('state', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('entity', 'row_id')
+    sa.PrimaryKeyConstraint('entity', 'row_id'),
+    sqlite_with_rowid=False
     )
     op.create_table('sync_touch',
     sa.Column('origin', sa.String(length=16), nullable=False),
     sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('entity', sa.String(length=40), nullable=False),
     sa.Column('row_id', sa.String(length=36), nullable=False),
-    sa.PrimaryKeyConstraint('origin', 'seq')
+    sa.PrimaryKeyConstraint('origin', 'seq'),
+    sqlite_with_rowid=False
     )
     op.create_table('sync_vector',
     sa.Column('origin', sa.String(length=16), nullable=False),
@@ -343,7 +345,8 @@ def upgrade() -> None:
     sa.Column('key', sa.String(length=40), nullable=False),
     sa.Column('person_id', sa.String(length=36), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('key', 'person_id')
+    sa.PrimaryKeyConstraint('key', 'person_id'),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('person_name_key', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_name_key_person_id'), ['person_id'], unique=False)
