@@ -129,10 +129,15 @@ class ImportPanel(QWidget):
     def apply(self) -> None:
         if self.summary is None or self.busy():
             return
-        sync, paths_ = self.svc.sync, list(self.paths)
+        sync, dedup, paths_ = self.svc.sync, self.svc.dedup, list(self.paths)
 
         def work(progress, cancelled):
-            return sync.import_bundles(paths_, progress=service_progress(progress, cancelled))
+            result = sync.import_bundles(paths_, progress=service_progress(progress, cancelled))
+            # A big first sync leaves the duplicate check's name keys to one rebuild: done now, so
+            # the first person typed afterwards is checked at once (the import is already saved).
+            progress(100, stage_text("index"))
+            dedup.ensure_index()
+            return result
 
         self._set_message(_("Importing…"))
         self._run(work, self._applied)

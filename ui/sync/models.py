@@ -36,7 +36,8 @@ ENTITY_NAMES = {
 STAGES = {
     "collect": N_("Collecting the changes…"), "encrypt": N_("Signing and encrypting…"),
     "write": N_("Writing the files…"), "verify": N_("Checking signatures and integrity…"),
-    "backup": N_("Backing up the database…"), "apply": N_("Applying the changes…"), "done": N_("Done"),
+    "backup": N_("Backing up the database…"), "apply": N_("Applying the changes…"),
+    "index": N_("Preparing the duplicate check…"), "done": N_("Done"),
 }
 
 STATUSES = {"applied": N_("applied"), "dry_run": N_("preview, nothing written"),
