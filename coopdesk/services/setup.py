@@ -182,17 +182,23 @@ class SetupService:
         this_node = self.ctx.node()[1]
         if node is None or (this_node and node[0] != this_node):
             raise CoopError("backup_other_site", path=src.name, site=node[0] if node else "?", me=this_node)
+        from coopdesk.sync import restore
+
         safety = backup_sqlite(current, reason="before-restore")
         self.ctx.db.engine.dispose()
         s_conn, d_conn = sqlite3.connect(str(src)), sqlite3.connect(str(current))
         try:
+            counters = restore.read_counters(d_conn, this_node) if this_node else None
             s_conn.backup(d_conn)
+            # The numbers this node already used stay used (coopdesk/sync/restore.py).
+            lost = restore.carry_over(d_conn, this_node, counters) if counters else 0
         finally:
             s_conn.close()
             d_conn.close()
         self.ctx.db.engine.dispose()
         self.ctx.forget_node()
-        return {"restored": _backup_info(src), "safety_backup": _backup_info(safety)}
+        return {"restored": _backup_info(src), "safety_backup": _backup_info(safety),
+                "changes_after_backup": lost}
 
 
 def _backup_info(path) -> dict[str, Any]:

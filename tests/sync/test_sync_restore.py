@@ -55,3 +55,28 @@ def test_merge_undone_reaches_the_partner(nodes, tmp_path):
     assert b.people.person(keep["id"])["phone"] == ""
     both_ways(a, b, tmp_path, "4")
     assert converged(a, b)
+
+
+def test_a_restored_backup_does_not_reuse_change_or_bundle_numbers_the_partner_already_has(nodes, tmp_path):
+    """Restore an older backup, change something: the partner applies it (it is neither taken for a
+    change it already holds nor refused as a replayed bundle), and a full bundle from the partner
+    brings back what was made after the backup."""
+    a, b = nodes["TIZ"], nodes["TIZ2"]
+    org = a.funding.create_organisation(name="Fondation avant")
+    ship(a, b, tmp_path / "1")
+    backup = a.setup.backup_now()
+    after = a.funding.create_organisation(name="Fondation après la sauvegarde")
+    ship(a, b, tmp_path / "2")
+    out = a.setup.restore_backup(backup["path"])
+    assert out["changes_after_backup"] >= 1
+    assert [o["name"] for o in a.funding.organisations() if o["id"] == after["id"]] == []
+    a.funding.update_organisation(org["id"], name="Fondation renommée")
+    _paths, res = ship(a, b, tmp_path / "3")
+    assert res["bundles"][0]["status"] == "applied"
+    names = {o["id"]: o["name"] for o in b.funding.organisations()}
+    assert names[org["id"]] == "Fondation renommée" and names[after["id"]] == "Fondation après la sauvegarde"
+    # What a lost after the backup is still at the partner: a full bundle brings it back.
+    ship(b, a, tmp_path / "4", full=True)
+    assert {o["id"] for o in a.funding.organisations()} >= {org["id"], after["id"]}
+    both_ways(a, b, tmp_path, "5")
+    assert converged(a, b)

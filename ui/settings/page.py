@@ -231,8 +231,12 @@ class SettingsPage(LazyLoad, QWidget):
             report_error(self, exc)
             return
         self.undo_stack.clear()  # the commands refer to data that no longer exists
-        self.backup_status.setText(_("Restored {name}; the previous data was saved as {safety}.").format(
-            name=out["restored"]["name"], safety=out["safety_backup"]["name"]))
+        text = _("Restored {name}; the previous data was saved as {safety}.").format(
+            name=out["restored"]["name"], safety=out["safety_backup"]["name"])
+        if out.get("changes_after_backup"):
+            text += " " + _("Changes made on this PC after the backup were already sent to the partners: "
+                            "ask a partner for a full bundle (Sync centre) to get them back.")
+        self.backup_status.setText(text)
         window = self.window()
         if hasattr(window, "retranslate"):
             window.retranslate()  # every page reloads what it shows
