@@ -56,6 +56,7 @@ def seen(monkeypatch):
     monkeypatch.setattr(dialogs, "warn", lambda parent, text: out["warn"].append(text))
     monkeypatch.setattr(dialogs, "info", lambda parent, text: out["info"].append(text))
     monkeypatch.setattr(dialogs, "open_folder", lambda path: out["opened"].append(path) or True)
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, text: out["confirm"].append(text) or True)
     return out
 
 
@@ -111,6 +112,8 @@ def test_drop_a_bundle_read_the_preview_apply_and_see_the_record_arrive(window, 
         _click(qtbot, page.importer, "applyBundles")
     assert "Rencontre des jeunes de Villeneuve" in [e["title"] for e in window.svc.events.events()]
     assert seen["warn"] == []
+    assert seen["confirm"] == [_("Apply these sync bundles? This cannot be undone: the partner sites already have "
+                                 "these changes. A backup of the database is made first.")]
     assert _("Received from {site}").format(site="VLG") in _texts(page.history, 1)
     qtmodeltester.check(page.history)
     qtmodeltester.check(page.partners)

@@ -37,6 +37,7 @@ from ui.common import (
     hide_for_viewer,
     report_error,
 )
+from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.shortcuts import page_shortcuts
 from ui.common.tables import records_view
@@ -118,6 +119,9 @@ class CommitteePage(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.export_button = export_button("exportMeetings")
         self.export_button.clicked.connect(lambda: export_table(self, self.meeting_view, N_("meetings")))
+        self.delete_button = delete_button(services, "deleteMeeting")
+        self.delete_button.clicked.connect(self.delete_meeting)
+        delete_key(services, self.meeting_view, self.delete_meeting)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.export_button)
@@ -143,7 +147,9 @@ class CommitteePage(QWidget):
         meeting_page = QWidget()
         lay = QVBoxLayout(meeting_page)
         lay.addWidget(f)
-        lay.addLayout(_row(self.save_button))
+        row = _row(self.save_button)
+        row.insertWidget(0, self.delete_button)  # on the left, away from Save
+        lay.addLayout(row)
         lay.addStretch(1)
 
         # --- attendees
@@ -167,7 +173,8 @@ class CommitteePage(QWidget):
         att_page = QWidget()
         lay = QVBoxLayout(att_page)
         lay.addWidget(self.attendee_view, 1)
-        lay.addLayout(_row(self.presence, self.presence_button))
+        self.delete_attendee_button = self._deleter("deleteAttendee", self.attendee_view, self.delete_attendee)
+        lay.addLayout(_row(self.delete_attendee_button, self.presence, self.presence_button))
         lay.addWidget(af)
         lay.addLayout(_row(self.add_attendee_button))
 
@@ -185,6 +192,8 @@ class CommitteePage(QWidget):
         agenda_page = QWidget()
         lay = QVBoxLayout(agenda_page)
         lay.addWidget(self.agenda_view, 1)
+        self.delete_item_button = self._deleter("deleteAgendaItem", self.agenda_view, self.delete_agenda_item)
+        lay.addLayout(_row(self.delete_item_button))
         lay.addWidget(gf)
         lay.addLayout(_row(self.add_item_button))
 
@@ -218,6 +227,8 @@ class CommitteePage(QWidget):
         votes_box = QWidget()
         vl = QVBoxLayout(votes_box)
         vl.setContentsMargins(0, 0, 0, 0)
+        self.delete_decision_button = self._deleter("deleteDecision", self.decision_view, self.delete_decision)
+        vl.addLayout(_row(self.delete_decision_button))
         vl.addWidget(self.vote_view, 1)
         vl.addLayout(_row(*self.vote_buttons.values()))
         vl.addWidget(self.result_label)
@@ -310,6 +321,13 @@ class CommitteePage(QWidget):
         else:
             self.new()
 
+    def _deleter(self, name: str, view, handler):
+        """A Delete button under a table of the meeting, and the Delete key on that table."""
+        delete_key(self.svc, view, handler)
+        button = delete_button(self.svc, name)
+        button.clicked.connect(handler)
+        return button
+
     # ------------------------------------------------------------------ loading
 
     def refresh(self) -> None:
@@ -326,6 +344,7 @@ class CommitteePage(QWidget):
         self.form.clear()
         self.form.widget("host_commune_id").set_code(self.svc.setup.site().get("commune_id"))
         self.meeting_view.clearSelection()
+        self.delete_button.setEnabled(False)
         for i in range(1, 5):
             self.tabs.setTabEnabled(i, False)
         self.tabs.setCurrentIndex(0)
@@ -337,6 +356,7 @@ class CommitteePage(QWidget):
             self.new()
             return
         self.meeting_id, self.meeting = meeting_id, m
+        self.delete_button.setEnabled(self.svc.actor.can_edit)
         values = dict(m)
         values["held_at"] = m["held_at"].strftime("%Y-%m-%d %H:%M")
         self.form.set_values(values)
@@ -444,6 +464,54 @@ class CommitteePage(QWidget):
         if self._run(_("Add agenda item"), lambda: c.add_agenda_item(**values),
                      lambda rec: c.delete_agenda_item(rec["id"]), self.agenda_form):
             self.agenda_form.clear()
+
+    # ------------------------------------------------------------------ deletes (confirmed, undoable)
+
+    def delete_meeting(self) -> None:
+        """Delete the open meeting with everything recorded in it; refused once its minutes are final."""
+        if not self.meeting_id or not self.svc.actor.can_edit:
+            return
+        mid, number, c = self.meeting_id, self.meeting.get("number", ""), self.svc.committee
+        delete_with_undo(self, self.undo_stack,
+                         _("Delete meeting no. {number} with its attendees, agenda, decisions, votes and draft "
+                           "minutes?").format(number=number),
+                         _("Delete meeting no. {number}").format(number=number),
+                         do=lambda: c.delete_meeting(mid), undo=c.restore_meeting, after=lambda: self._show(mid))
+
+    def _show(self, meeting_id: str) -> None:
+        """After a delete, its undo or redo: the meeting when it exists, else an empty form."""
+        self.load(meeting_id)
+        self.refresh()
+
+    def _selected(self, view, model) -> dict[str, Any] | None:
+        index = view.currentIndex()
+        return model.row_dict(index.row()) if index.isValid() and self.meeting_id else None
+
+    def _delete_part(self, question: str, text: str, do, undo) -> None:
+        if self.svc.actor.can_edit:
+            mid = self.meeting_id
+            delete_with_undo(self, self.undo_stack, question, text, do=do, undo=undo, after=lambda: self._show(mid))
+
+    def delete_attendee(self) -> None:
+        a, c = self._selected(self.attendee_view, self.attendees), self.svc.committee
+        if a is not None:
+            self._delete_part(_("Remove {name} from the attendees, with their votes?").format(name=a["name"]),
+                              _("Remove attendee {name}").format(name=a["name"]),
+                              lambda: c.remove_attendee(a["id"]), c.restore_records)
+
+    def delete_agenda_item(self) -> None:
+        item, c = self._selected(self.agenda_view, self.agenda), self.svc.committee
+        if item is not None:
+            self._delete_part(_("Delete the agenda item “{title}”? Decisions taken under it stay.").format(
+                title=item["title"]), _("Delete an agenda item"), lambda: c.delete_agenda_item(item["id"]),
+                c.restore_records)
+
+    def delete_decision(self) -> None:
+        d, c = self._selected(self.decision_view, self.decisions), self.svc.committee
+        if d is not None:
+            self._delete_part(_("Delete decision {number} with its votes?").format(number=d["number"]),
+                              _("Delete decision {number}").format(number=d["number"]),
+                              lambda: c.delete_decision(d["id"]), c.restore_records)
 
     # ------------------------------------------------------------------ decisions and votes
 
@@ -554,7 +622,8 @@ class CommitteePage(QWidget):
     def finalise(self) -> None:
         mn = self.latest_minutes()
         if mn is None or not dialogs.confirm(self, _("Finalise version {v} of the minutes? Its text is then frozen "
-                                                     "and fingerprinted.").format(v=mn["version"])):
+                                                     "and fingerprinted. This cannot be undone: a correction is "
+                                                     "made in a new version.").format(v=mn["version"])):
             return
         try:
             self.svc.committee.finalise_minutes(mn["id"])
@@ -565,7 +634,9 @@ class CommitteePage(QWidget):
     def sign(self, commune_code: str) -> None:
         mn = self.latest_minutes()
         commune = next(c for c in self.communes if c["code"] == commune_code)
-        if mn is None or not dialogs.confirm(self, _("Record the signature of {name}, {title}, on these minutes?").format(
+        if mn is None or not dialogs.confirm(self, _(
+                "Record the signature of {name}, {title}, on these minutes? A signature cannot be undone: once "
+                "every partner commune has signed, the minutes are enforceable.").format(
                 name=commune["representative_name"], title=commune["representative_title"])):
             return
         try:
@@ -631,6 +702,9 @@ class CommitteePage(QWidget):
         retranslate_export_button(self.export_button)
         self.presence.retranslate()
         self.new_button.setText(_("New meeting"))
+        for b in (self.delete_button, self.delete_attendee_button, self.delete_item_button,
+                  self.delete_decision_button):
+            retranslate_delete_button(b)
         self.save_button.setText(_("Save"))
         for i, title in enumerate((_("Meeting"), _("Attendees"), _("Agenda"), _("Decisions and votes"), _("Minutes"))):
             self.tabs.setTabText(i, title)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QApplication
 
 from coopdesk.errors import CoopError
 from ui.common import dialogs
@@ -35,11 +37,17 @@ class ServiceCommand(QUndoCommand):
             self._after()
 
     def _guard(self, call: Callable[[], Any]) -> None:
-        try:
-            call()
-        except CoopError as exc:  # the record changed meanwhile (another user, a sync): say so
-            self.setObsolete(True)
-            dialogs.warn(None, exc.message())
+        guarded(self, call)
+
+
+def guarded(command: QUndoCommand, call: Callable[[], Any]) -> None:
+    """Run an undo or redo; a refusal (the record changed meanwhile: another user, a sync, a locked
+    year) is said, and the command made obsolete instead of doing something else."""
+    try:
+        call()
+    except CoopError as exc:
+        command.setObsolete(True)
+        dialogs.warn(None, exc.message())
 
 
 def execute(stack: QUndoStack, text: str, do: Callable[[], Any], undo: Callable[[Any], Any],
@@ -48,3 +56,38 @@ def execute(stack: QUndoStack, text: str, do: Callable[[], Any], undo: Callable[
     result = do()
     stack.push(ServiceCommand(text, do, undo, after, done=True, result=result))
     return result
+
+
+class AppliedCommand(QUndoCommand):
+    """A change already made elsewhere (an import run in a worker): ``revert()`` undoes it and
+    returns what ``reapply(token)`` needs to make it again. Both may take a while (a large import):
+    the wait cursor shows meanwhile."""
+
+    def __init__(self, text: str, revert: Callable[[], Any], reapply: Callable[[Any], Any],
+                 after: Callable[[], None] | None = None) -> None:
+        super().__init__(text)
+        self._revert = revert
+        self._reapply = reapply
+        self._after = after
+        self._token: Any = None
+        self._applied = True  # pushed after the change was made: the first redo() does nothing
+
+    def redo(self) -> None:
+        if not self._applied:
+            self._busy(lambda: self._reapply(self._token))
+        self._applied = True
+        if self._after:
+            self._after()
+
+    def undo(self) -> None:
+        self._busy(lambda: setattr(self, "_token", self._revert()))
+        self._applied = False
+        if self._after:
+            self._after()
+
+    def _busy(self, call: Callable[[], Any]) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            guarded(self, call)
+        finally:
+            QApplication.restoreOverrideCursor()

@@ -25,6 +25,7 @@ from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date
 from ui.common import DateField, Form, axis_name, execute, hide_for_viewer, report_error
+from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
 from ui.common.tables import records_view
@@ -111,8 +112,12 @@ class ConventionPage(LazyLoad, QWidget):
         self.sign_vlg_button = QPushButton()
         self.sign_vlg_button.setObjectName("signAmendmentVLG")
         self.sign_vlg_button.clicked.connect(lambda: self.sign("VLG"))
+        self.delete_amendment_button = delete_button(services, "deleteAmendment")
+        self.delete_amendment_button.clicked.connect(self.delete_amendment)
+        delete_key(services, self.amendment_view, self.delete_amendment)
         row = QHBoxLayout()
         row.addWidget(self.add_amendment_button)
+        row.addWidget(self.delete_amendment_button)
         row.addStretch(1)
         row.addWidget(self.sign_tiz_button)
         row.addWidget(self.sign_vlg_button)
@@ -204,18 +209,47 @@ class ConventionPage(LazyLoad, QWidget):
         decision = choose_decision(self, self.svc, _("New amendment"))
         if decision is None:
             return
+        conv = self.svc.convention
+        undone: dict[str, Any] = {}  # the amendment as its undo took it: the redo puts back the same one
+
+        def do() -> dict[str, Any]:
+            if "snapshot" in undone:
+                conv.restore_amendment(undone.pop("snapshot"))
+                return undone["row"]
+            undone["row"] = conv.add_amendment(title, decision)
+            return undone["row"]
+
+        def undo(row: dict[str, Any]) -> None:
+            undone["snapshot"] = conv.delete_amendment(row["id"])
+
         try:
-            self.svc.convention.add_amendment(title, decision)
+            execute(self.undo_stack, _("Add amendment “{title}”").format(title=title.strip()), do=do, undo=undo,
+                    after=self.refresh)
         except CoopError as exc:
             report_error(self, exc)
         self.refresh()
+
+    def delete_amendment(self) -> None:
+        """Delete the selected amendment (refused once a commune signed it); undoable."""
+        a = self._selected_amendment()
+        if a is None or not self.svc.actor.can_edit:
+            return
+        conv = self.svc.convention
+        delete_with_undo(self, self.undo_stack,
+                         _("Delete amendment no. {number}, “{title}”?").format(number=a["number"], title=a["title"]),
+                         _("Delete amendment no. {number}").format(number=a["number"]),
+                         do=lambda: conv.delete_amendment(a["id"]), undo=conv.restore_amendment, after=self.refresh)
 
     def sign(self, commune: str) -> None:
         a = self._selected_amendment()
         if a is None:
             return
+        conv, aid = self.svc.convention, a["id"]
+        previous = a["signed_tiz" if commune == "TIZ" else "signed_vlg"]
         try:
-            self.svc.convention.sign_amendment(a["id"], commune, dt.date.today())
+            execute(self.undo_stack, _("Signature of amendment no. {number}").format(number=a["number"]),
+                    do=lambda: conv.sign_amendment(aid, commune, dt.date.today()),
+                    undo=lambda _r: conv.set_amendment_signature(aid, commune, previous), after=self.refresh)
         except CoopError as exc:
             report_error(self, exc)
         self.refresh()
@@ -231,6 +265,7 @@ class ConventionPage(LazyLoad, QWidget):
         self.box_axes.setTitle(_("Axes (article 3)"))
         self.save_button.setText(_("Save"))
         self.add_amendment_button.setText(_("New amendment"))
+        retranslate_delete_button(self.delete_amendment_button)
         self.sign_tiz_button.setText(_("Signed by Tiznit"))
         self.sign_vlg_button.setText(_("Signed by Villeneuve"))
         self.amendments.retranslate()

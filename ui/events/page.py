@@ -49,6 +49,7 @@ from ui.common import (
     report_error,
     scrolling,
 )
+from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.shortcuts import page_shortcuts
 from ui.events.headcounts import HeadcountGrid
@@ -97,8 +98,12 @@ class EventsPage(QWidget):
         lay.addWidget(self.calendar)
         self.export_button = export_button("exportEvents")
         self.export_button.clicked.connect(lambda: export_table(self, self.table, N_("events")))
+        self.delete_button = delete_button(services, "deleteEvent")
+        self.delete_button.clicked.connect(self.delete_event)
+        delete_key(services, self.table, self.delete_event)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
         buttons.addWidget(self.export_button)
         lay.addLayout(buttons)
         lay.addWidget(self.table, 1)
@@ -170,12 +175,16 @@ class EventsPage(QWidget):
         self.reg_button = QPushButton()
         self.reg_button.setObjectName("registerButton")
         self.reg_button.clicked.connect(self.register)
+        self.remove_participant = delete_button(services, "removeParticipant")
+        self.remove_participant.clicked.connect(self.remove_selected_participant)
+        delete_key(services, self.att_view, self.remove_selected_participant)
         part_page = QWidget()
         lay = QVBoxLayout(part_page)
         row = QHBoxLayout()
         row.addWidget(self.reg_search, 1)
         row.addWidget(self.reg_combo, 2)
         row.addWidget(self.reg_button)
+        row.addWidget(self.remove_participant)
         lay.addLayout(row)
         lay.addWidget(self.att_view, 1)
         row = QHBoxLayout()
@@ -256,7 +265,10 @@ class EventsPage(QWidget):
         row.addLayout(col, 1)
         lay.addLayout(row, 1)
         lay.addWidget(self.mixed_label)
+        self.delete_team_button = delete_button(services, "deleteTeam")
+        self.delete_team_button.clicked.connect(self.delete_team)
         row = QHBoxLayout()
+        row.addWidget(self.delete_team_button)
         row.addStretch(1)
         row.addWidget(self.save_team)
         lay.addLayout(row)
@@ -326,6 +338,7 @@ class EventsPage(QWidget):
         for i in (1, 2):
             self.tabs.setTabEnabled(i, False)
         self.tabs.setCurrentIndex(0)
+        self.delete_button.setEnabled(False)
         self.form.widget("title").setFocus()
 
     def load(self, event_id: str) -> None:
@@ -335,6 +348,7 @@ class EventsPage(QWidget):
             self.new()
             return
         self.event_id = event_id
+        self.delete_button.setEnabled(self.svc.actor.can_edit)
         self.form.set_values(self.current)
         self.headcounts.set_values(self.current.get("headcounts"))
         for i in (1, 2):
@@ -419,6 +433,23 @@ class EventsPage(QWidget):
                 return
             self.load(self.event_id)
 
+    def delete_event(self) -> None:
+        """Delete the open event with its participants and teams (confirmed); undo brings it back."""
+        if not self.event_id or not self.svc.actor.can_edit:
+            return
+        eid, title, events = self.event_id, self.current.get("title", ""), self.svc.events
+        delete_with_undo(self, self.undo_stack,
+                         _("Delete the event “{title}” with its participants, teams and head counts?").format(
+                             title=title),
+                         _("Delete event {title}").format(title=title),
+                         do=lambda: events.delete_event(eid), undo=events.restore_event,
+                         after=lambda: self._show_event(eid))
+
+    def _show_event(self, event_id: str) -> None:
+        """After a delete, its undo or redo: the event when it exists, else an empty form."""
+        self.load(event_id)  # an empty form when it is gone
+        self.refresh()  # the list, with its row selected
+
     # ------------------------------------------------------------------ participants
 
     def _find_candidates(self, text: str) -> None:
@@ -442,6 +473,20 @@ class EventsPage(QWidget):
                     undo=lambda _n: self.svc.events.unregister(eid, [pid]), after=self._after)
         except CoopError as exc:
             dialogs.warn(self, exc.message())
+
+    def remove_selected_participant(self) -> None:
+        """Take the participant selected in the sheet off the event (and off its team)."""
+        index = self.att_view.currentIndex()
+        if not self.event_id or not index.isValid() or not self.svc.actor.can_edit:
+            return
+        person = self.attendance.rows[index.row()]
+        eid, pid, events = self.event_id, person["person_id"], self.svc.events
+        name = participant_name(person)
+        delete_with_undo(self, self.undo_stack,
+                         _("Remove {name} from this event, and from their team if they have one?").format(name=name),
+                         _("Remove participant {name}").format(name=name),
+                         do=lambda: events.remove_participants(eid, [pid]), undo=events.restore_participants,
+                         after=lambda: self._show_event(eid))
 
     def _attendance_summary(self) -> None:
         n = len(self.attendance.ticked)
@@ -485,6 +530,7 @@ class EventsPage(QWidget):
         team = next((t for t in self.current.get("teams", []) if t["id"] == team_id), None)
         self.team_name.setText(team["name"] if team else "")
         self.team_name.setReadOnly(team is not None)
+        self.delete_team_button.setEnabled(team is not None and self.svc.actor.can_edit)
         member_ids = {m["person_id"] for m in team["members"]} if team else set()
         in_other = {m["person_id"] for t in self.current.get("teams", []) if t is not team for m in t["members"]}
         self.members.clear()
@@ -543,6 +589,17 @@ class EventsPage(QWidget):
         except CoopError as exc:
             dialogs.warn(self, exc.message())
 
+    def delete_team(self) -> None:
+        team_id = self.team_combo.currentData()
+        if not self.event_id or not team_id or not self.svc.actor.can_edit:
+            return
+        eid, name, events = self.event_id, self.team_combo.currentText(), self.svc.events
+        delete_with_undo(self, self.undo_stack,
+                         _("Delete the team “{name}”? Its members stay registered for the event.").format(name=name),
+                         _("Delete team {name}").format(name=name),
+                         do=lambda: events.delete_team(team_id), undo=events.restore_team,
+                         after=lambda: self._show_event(eid))
+
     # ------------------------------------------------------------------ printing
 
     def preview_attendance(self) -> None:
@@ -573,6 +630,9 @@ class EventsPage(QWidget):
         self.list_model.retranslate()
         self.attendance.retranslate()
         self.new_button.setText(_("New event"))
+        for b in (self.delete_button, self.remove_participant, self.delete_team_button):
+            retranslate_delete_button(b)
+        self.remove_participant.setText(_("Remove from the event"))
         retranslate_export_button(self.export_button)
         self.save_button.setText(_("Save"))
         self.tabs.setTabText(0, _("Event"))

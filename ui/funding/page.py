@@ -24,6 +24,7 @@ from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_number
 from ui.common import ChoiceCombo, DateField, Form, execute, hide_for_viewer, money, report_error
+from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.lazy import LazyLoad
 from ui.common.tables import records_view as _table
@@ -77,10 +78,14 @@ class FundingPage(LazyLoad, QWidget):
         self.kind.currentIndexChanged.connect(self.refresh_orgs)
         self.orgs = RecordsModel(ORG_COLUMNS, parent=self)
         self.org_view = _table(self.orgs, "organisationTable", 1)
+        self.delete_org_button = delete_button(services, "deleteOrganisation")
+        self.delete_org_button.clicked.connect(self.delete_organisation)
+        delete_key(services, self.org_view, self.delete_organisation)
         self.box_orgs = QGroupBox()
         v = QVBoxLayout(self.box_orgs)
         v.addWidget(self.kind)
         v.addWidget(self.org_view)
+        v.addWidget(self.delete_org_button, 0, Qt.AlignmentFlag.AlignTrailing)
 
         self.year = QComboBox()
         self.year.setObjectName("fundingYear")
@@ -110,9 +115,14 @@ class FundingPage(LazyLoad, QWidget):
         self.save_button = QPushButton()
         self.save_button.setObjectName("saveRequest")
         self.save_button.clicked.connect(self.save)
+        self.delete_button = delete_button(services, "deleteRequest")
+        self.delete_button.clicked.connect(self.delete_request)
+        self.delete_button.setEnabled(False)  # until a request is chosen
+        delete_key(services, self.request_view, self.delete_request)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
         buttons.addWidget(self.save_button)
         self.box_form = QGroupBox()
         v = QVBoxLayout(self.box_form)
@@ -192,6 +202,7 @@ class FundingPage(LazyLoad, QWidget):
 
     def load(self, r: dict[str, Any]) -> None:
         self.request_id = r["id"]
+        self.delete_button.setEnabled(self.svc.actor.can_edit)
         shown = {k: r.get(k) for k in REQUEST_FIELDS}
         for k in ("requested", "granted", "paid"):
             shown[k] = _major(r[k])
@@ -201,6 +212,7 @@ class FundingPage(LazyLoad, QWidget):
 
     def new_request(self) -> None:
         self.request_id = None
+        self.delete_button.setEnabled(False)
         self.before = {}
         self.form.clear()
         self.form.widget("currency").set_code("EUR")
@@ -244,6 +256,45 @@ class FundingPage(LazyLoad, QWidget):
         self.form.clear_errors()
         self.refresh_requests()
 
+    def delete_request(self) -> None:
+        """Delete the selected funding request (confirmed); undo brings it back."""
+        if not self.request_id or not self.svc.actor.can_edit:
+            return
+        rid, funding = self.request_id, self.svc.funding
+
+        def after() -> None:  # after the delete, its undo and its redo: show what exists
+            self.refresh_requests()
+            row = next((r for r in self.requests.rows if r["id"] == rid), None)
+            if row is None:
+                self.new_request()
+            else:
+                self.load(row)
+                self.refresh_requests()  # selects its row
+
+        row = next((r for r in self.requests.rows if r["id"] == rid), {})
+        what = f"{row.get('action_code', '')} · {row.get('funder_short') or row.get('funder_name', '')}"
+        delete_with_undo(self, self.undo_stack, _("Delete the funding request {request}?").format(request=what),
+                         _("Delete a funding request"), do=lambda: funding.delete_request(rid),
+                         undo=funding.restore_records, after=after)
+
+    def delete_organisation(self) -> None:
+        """Delete the selected organisation (refused while it has funding requests); undoable."""
+        index = self.org_view.currentIndex()
+        if not index.isValid() or not self.svc.actor.can_edit:
+            return
+        org, funding = self.orgs.row_dict(index.row()), self.svc.funding
+        name = org.get("short_name") or org["name"]
+
+        def after() -> None:
+            self.refresh_orgs()
+            self.load_references()
+
+        delete_with_undo(self, self.undo_stack,
+                         _("Delete the organisation {name}? It is also taken off the partners of actions.").format(
+                             name=name),
+                         _("Delete organisation {name}").format(name=name),
+                         do=lambda: funding.delete_organisation(org["id"]), undo=funding.restore_records, after=after)
+
     def open_record(self, entity: str, row_id: str) -> None:
         if entity == "funding_request":
             for row, r in enumerate(self.requests.rows):
@@ -262,6 +313,8 @@ class FundingPage(LazyLoad, QWidget):
         self.box_form.setTitle(_("Funding request"))
         self.year_label.setText(_("Year"))
         self.new_button.setText(_("New request"))
+        retranslate_delete_button(self.delete_button)
+        retranslate_delete_button(self.delete_org_button)
         retranslate_export_button(self.export_button)
         self.save_button.setText(_("Save"))
         self.kind.retranslate()

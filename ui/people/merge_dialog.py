@@ -5,6 +5,7 @@ and it reaches the partner sites through sync)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date
-from ui.common import dialogs
+from ui.common import dialogs, execute
+from ui.common.deleting import undo_hint
 from ui.common.tables import records_view as _table
 from ui.models import Column, RecordsModel
 
@@ -134,11 +136,14 @@ class MergeDialog(QDialog):
     merged = Signal(str, str)
 
     def __init__(self, services: Any, person_id: str, candidates: list[dict[str, Any]],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, undo_stack: Any = None,
+                 on_undo_redo: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mergeDialog")
         self.svc = services
         self.person_id = person_id
+        self.undo_stack = undo_stack  # the merge is one undo step (it outlives this dialog)
+        self.on_undo_redo = on_undo_redo
         self.health = bool(services.actor.can_see_health)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -223,13 +228,19 @@ class MergeDialog(QDialog):
             return
         keep, remove = (self.person_id, other) if self.keep_a.isChecked() else (other, self.person_id)
         kept = self.records[0] if keep == self.person_id else self.records[1]
-        if not dialogs.confirm(self, _("Keep the record of {name} and merge the other into it? Its enrolments, "
-                                       "events, consents and attachments move to the kept record and the other "
-                                       "record is deleted. This cannot be undone.").format(
-                                           name=candidate_label(kept))):
+        name = candidate_label(kept)
+        question = _("Keep the record of {name} and merge the other into it? Its enrolments, events, consents "
+                     "and attachments move to the kept record and the other record is deleted.").format(name=name)
+        if not dialogs.confirm(self, f"{question}\n\n{undo_hint()}"):
             return
+        people, told = self.svc.people, self.on_undo_redo
         try:
-            self.svc.dedup.merge(keep, remove)
+            if self.undo_stack is None:
+                people.merge(keep, remove)
+            else:
+                execute(self.undo_stack, _("Merge two records of {name}").format(name=name),
+                        do=lambda: people.merge(keep, remove), undo=people.unmerge,
+                        after=(lambda: told(keep)) if told else None)
         except CoopError as exc:
             dialogs.warn(self, exc.message())
             return

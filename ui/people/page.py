@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 from coopdesk.domain import constants as C
 from coopdesk.i18n import N_, _, format_number, ngettext
 from ui.common import ChoiceCombo, commune_name, hide_for_viewer
+from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.shortcuts import page_shortcuts
 from ui.people.model import PeopleModel
-from ui.people.person_panel import PersonPanel
+from ui.people.person_panel import PersonPanel, person_label
 from ui.people.tools import PeopleTools
 
 DISABILITY_FILTER = {"yes": N_("With a disability"), "no": N_("Without a disability")}
@@ -55,6 +56,8 @@ class PeoplePage(QWidget):
         self.count_label.setObjectName("peopleCount")
         self.new_button = QPushButton()
         self.new_button.setObjectName("newPerson")
+        self.delete_button = delete_button(services, "deletePerson")
+        self.delete_button.clicked.connect(self.delete_person)
 
         self.model = PeopleModel(services.people, self)
         self.table = QTableView()
@@ -81,6 +84,7 @@ class PeoplePage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.new_button)
+        top.addWidget(self.delete_button)
         left = QWidget()
         lay = QVBoxLayout(left)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -106,14 +110,16 @@ class PeoplePage(QWidget):
         for combo in (self.commune, self.sex, self.action, self.disability):
             combo.currentIndexChanged.connect(lambda _i: self.run_query())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.new_button.clicked.connect(self.panel.new)
+        self.new_button.clicked.connect(self.new_person)
 
-        acts = page_shortcuts(self, New=self.panel.new, Save=self.panel.save,
+        acts = page_shortcuts(self, New=self.new_person, Save=self.panel.save,
                               Find=lambda: (self.search.setFocus(), self.search.selectAll()))
         self.act_new, self.act_save, self.act_find = acts["New"], acts["Save"], acts["Find"]
+        delete_key(services, self.table, self.delete_person)
         hide_for_viewer(services, self.new_button)
         QWidget.setTabOrder(self.search, self.new_button)
-        QWidget.setTabOrder(self.new_button, self.commune)
+        QWidget.setTabOrder(self.new_button, self.delete_button)
+        QWidget.setTabOrder(self.delete_button, self.commune)
         QWidget.setTabOrder(self.commune, self.sex)
         QWidget.setTabOrder(self.sex, self.action)
         QWidget.setTabOrder(self.action, self.disability)
@@ -122,6 +128,7 @@ class PeoplePage(QWidget):
         self._fill_actions()
         self.retranslate()
         self.run_query()
+        self.update_delete_button()
 
     def _fill_actions(self) -> None:
         self.action.set_choices([(a["id"], f"{a['plan_year']} · {a['code']}") for a in self.panel.actions])
@@ -154,11 +161,39 @@ class PeoplePage(QWidget):
     def _row_changed(self, current, _previous) -> None:
         if current.isValid():
             self.panel.load(self.model.id_at(current.row()))
+        self.update_delete_button()
 
     def _person_changed(self, person_id: str) -> None:
         self.run_query()
         if person_id:
             self.panel.load(person_id)
+        self.update_delete_button()
+
+    def new_person(self) -> None:
+        self.panel.new()
+        self.update_delete_button()
+
+    def update_delete_button(self) -> None:
+        self.delete_button.setEnabled(bool(self.panel.person_id) and self.svc.actor.can_edit)
+
+    def delete_person(self) -> None:
+        """Delete the open beneficiary (confirmed); undo puts them back with everything they had."""
+        pid = self.panel.person_id
+        if not pid or not self.svc.actor.can_edit:
+            return
+        name = person_label(self.panel.record)
+        people = self.svc.people
+
+        def after() -> None:  # after the delete, its undo and its redo: show what exists
+            self.panel.load(pid)  # an empty form when it is gone
+            self.run_query()
+            self.update_delete_button()
+
+        delete_with_undo(self, self.undo_stack,
+                         _("Delete the beneficiary {name} with their enrolments, milestones, attendance, "
+                           "consents and attached files?").format(name=name),
+                         _("Delete beneficiary {name}").format(name=name),
+                         do=lambda: people.delete_person(pid), undo=people.restore_person, after=after)
 
     # ------------------------------------------------------------------ main-window hooks
 
@@ -186,10 +221,12 @@ class PeoplePage(QWidget):
     def open_record(self, entity: str, row_id: str) -> None:
         if entity == "person" and row_id:
             self.panel.load(row_id)
+            self.update_delete_button()
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search by name, in Latin or Arabic script… (Ctrl+F)"))
         self.new_button.setText(_("New beneficiary"))
+        retranslate_delete_button(self.delete_button)
         for combo in (self.commune, self.sex, self.action, self.disability):
             combo.retranslate()
         self.model.retranslate()

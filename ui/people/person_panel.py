@@ -36,7 +36,10 @@ from ui.common import (
     report_error,
     scrolling,
 )
+from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.people.merge_dialog import DuplicateBanner
+
+MILESTONE_ROLE = Qt.ItemDataRole.UserRole + 1  # a milestone line's own id (UserRole: its enrolment's)
 
 FORM_FIELDS = ("last_name", "first_name", "last_name_ar", "first_name_ar", "sex", "birth_date", "commune_id",
                "phone", "email", "address", "disability", "disability_details", "consent_date", "consent_scope",
@@ -134,6 +137,9 @@ class PersonPanel(QTabWidget):
         self.ms_button = QPushButton()
         self.ms_button.setObjectName("milestoneButton")
         self.ms_button.clicked.connect(self.add_milestone)
+        self.enrol_delete = delete_button(services, "deleteEnrolmentLine")
+        self.enrol_delete.clicked.connect(self.delete_enrolment_line)
+        delete_key(services, self.enrol_view, self.delete_enrolment_line)
         self.enrol_error = QLabel()
         self.enrol_error.setObjectName("enrolError")
         self.enrol_error.setStyleSheet("color: #b00020;")
@@ -141,6 +147,10 @@ class PersonPanel(QTabWidget):
         enrol_page = QWidget()
         lay = QVBoxLayout(enrol_page)
         lay.addWidget(self.enrol_view, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.enrol_delete)
+        lay.addLayout(row)
         row = QHBoxLayout()
         row.addWidget(self.action_combo, 2)
         row.addWidget(self.enrol_date, 1)
@@ -226,6 +236,7 @@ class PersonPanel(QTabWidget):
             for ms in enr["milestones"]:
                 child = QStandardItem(_(C.MILESTONE_KINDS.get(ms["kind"], ms["kind"])))
                 child.setData(enr["id"], Qt.ItemDataRole.UserRole)
+                child.setData(ms["id"], MILESTONE_ROLE)
                 parent.appendRow([child, QStandardItem(format_date(ms["on"], "medium"))])
             self.enrolments.appendRow([parent, QStandardItem(format_date(enr.get("enrolled_on"), "medium"))])
         self.enrol_view.expandAll()
@@ -332,6 +343,38 @@ class PersonPanel(QTabWidget):
             return
         self.load(pid)
 
+    def delete_enrolment_line(self) -> None:
+        """Remove the enrolment or the milestone selected in the tree (confirmed, undoable)."""
+        index = self.enrol_view.currentIndex()
+        if not self.person_id or not index.isValid() or not self.svc.actor.can_edit:
+            return
+        index = index.siblingAtColumn(0)
+        pid, people = self.person_id, self.svc.people
+        enrolment_id = index.data(Qt.ItemDataRole.UserRole)
+        milestone_id = index.data(MILESTONE_ROLE)
+        enrolment = next((e for e in self.record["enrolments"] if e["id"] == enrolment_id), None)
+        if enrolment is None:
+            return
+
+        def after() -> None:  # show the person whose enrolments changed, and refresh the list
+            self.load(pid)
+            self.changed.emit(pid)
+
+        if milestone_id:
+            ms = next(m for m in enrolment["milestones"] if m["id"] == milestone_id)
+            what = _(C.MILESTONE_KINDS.get(ms["kind"], ms["kind"]))
+            delete_with_undo(self, self.undo_stack,
+                             _("Delete the milestone “{milestone}” of {date}?").format(
+                                 milestone=what, date=format_date(ms["on"], "medium")),
+                             _("Delete a milestone"), do=lambda: people.delete_milestone(milestone_id),
+                             undo=people.restore_milestone, after=after)
+        else:
+            delete_with_undo(self, self.undo_stack,
+                             _("Remove the enrolment in action {code} with its milestones?").format(
+                                 code=enrolment["action_code"]),
+                             _("Remove an enrolment"), do=lambda: people.unenrol(enrolment_id),
+                             undo=people.restore_enrolment, after=after)
+
     def retranslate(self) -> None:
         self.form.retranslate()
         self.setTabText(0, _("Details"))
@@ -340,6 +383,7 @@ class PersonPanel(QTabWidget):
         self.save_button.setText(_("Save"))
         self.enrol_button.setText(_("Enrol"))
         self.ms_button.setText(_("Add milestone"))
+        retranslate_delete_button(self.enrol_delete)
         self.ms_kind.retranslate()
         self.duplicates.retranslate()
         self._title()

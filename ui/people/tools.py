@@ -11,8 +11,9 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from coopdesk.errors import CoopError
-from coopdesk.i18n import _
+from coopdesk.i18n import _, format_number, ngettext
 from ui.common import ProgressPanel, Task, dialogs, hide_for_viewer
+from ui.common.commands import AppliedCommand
 from ui.people.person_panel import person_label
 
 
@@ -67,8 +68,27 @@ class PeopleTools(QWidget):
         from ui.people.import_wizard import ImportWizard
 
         wizard = ImportWizard(self.svc, self)
-        wizard.imported.connect(lambda _report: self.page.run_query())
+        wizard.imported.connect(self._imported)
         self._show(wizard)
+
+    def _imported(self, report: dict[str, Any]) -> None:
+        """A written import is one undo step: undo deletes what it created and puts back what it
+        updated; redo brings the same records back."""
+        change = report.get("undo")
+        if change is not None and change.count():
+            imports = self.svc.imports
+            n = change.count()
+            self.page.undo_stack.push(AppliedCommand(
+                ngettext("Import {n} record from a spreadsheet", "Import {n} records from a spreadsheet",
+                         n).format(n=format_number(n)),
+                revert=lambda: imports.undo_import(change), reapply=imports.redo_import, after=self._after_import))
+        self._after_import()
+
+    def _after_import(self) -> None:
+        if self.page.panel.person_id:  # it may have been updated, or created by the import undone
+            self.page.panel.load(self.page.panel.person_id)
+        self.page.run_query()
+        self.page.update_delete_button()
 
     def open_export(self) -> None:
         from ui.people.export_dialog import ExportDialog
@@ -96,13 +116,15 @@ class PeopleTools(QWidget):
             return
         from ui.people.merge_dialog import MergeDialog
 
-        dialog = MergeDialog(self.svc, pid, found, self)
+        dialog = MergeDialog(self.svc, pid, found, self, undo_stack=self.page.undo_stack,
+                             on_undo_redo=lambda kept: self._merged(kept, ""))
         dialog.merged.connect(self._merged)
         self._show(dialog)
 
     def _merged(self, kept: str, _removed: str) -> None:
         self.page.panel.load(kept)
         self.page.run_query()
+        self.page.update_delete_button()
 
     def anonymise(self) -> None:
         pid = self._current()

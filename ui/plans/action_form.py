@@ -35,6 +35,7 @@ from ui.common import (
     report_error,
     scrolling,
 )
+from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.labels import hide_for_viewer
 from ui.models import Column, RecordsModel
 
@@ -146,9 +147,13 @@ class ActionEditor(QTabWidget):
         self.add_indicator_button = QPushButton()
         self.add_indicator_button.setObjectName("addIndicator")
         self.add_indicator_button.clicked.connect(self.add_indicator)
+        self.delete_indicator_button = delete_button(services, "deleteIndicator")
+        self.delete_indicator_button.clicked.connect(self.delete_indicator)
+        delete_key(services, self.indicator_view, self.delete_indicator)
         tab_ind = QWidget()
         v = QVBoxLayout(tab_ind)
         v.addWidget(self.indicator_view, 1)
+        v.addWidget(self.delete_indicator_button, 0, Qt.AlignmentFlag.AlignTrailing)
         v.addWidget(self.ind_form)
         v.addWidget(self.add_indicator_button, 0, Qt.AlignmentFlag.AlignTrailing)
         self.addTab(tab_ind, "")
@@ -266,23 +271,36 @@ class ActionEditor(QTabWidget):
         return out
 
     def delete(self) -> None:
-        if not self.action_id:
+        """Delete the open action with its indicators, themes and partners (confirmed); undo brings
+        it back with the same identifiers. Refused while persons are enrolled or funding requested."""
+        if not self.action_id or not self.svc.actor.can_edit:
             return
-        action_id = self.action_id
-        keep = {**self._record, "plan_id": self.plan_id}
-        if isinstance(keep.get("budget"), int):
-            keep["budget"] = _major(keep["budget"]) or "0"
-        plans = self.svc.plans
+        action_id, code, plans = self.action_id, self._record.get("code", ""), self.svc.plans
+        delete_with_undo(self, self.undo_stack,
+                         _("Delete action {code} with its indicators, themes and partners? Events linked to it "
+                           "stay.").format(code=code),
+                         _("Delete action {code}").format(code=code),
+                         do=lambda: plans.delete_action(action_id), undo=plans.restore_action,
+                         after=lambda: self._show_action(action_id))
+
+    def _show_action(self, action_id: str) -> None:
+        """After a delete, its undo or redo: the action when it exists, else an empty form."""
         try:
-            execute(self.undo_stack, _("Delete action {code}").format(code=keep["code"]),
-                    do=lambda: plans.delete_action(action_id),
-                    undo=lambda _r: plans.create_action(**keep),
-                    after=self._after_command)
-        except CoopError as exc:
-            report_error(self, exc, self.form)
+            self.load(action_id)
+        except CoopError:
+            self.new_action()
+        self.saved.emit(self.action_id or "")
+
+    def delete_indicator(self) -> None:
+        index = self.indicator_view.currentIndex()
+        if not self.action_id or not index.isValid() or not self.svc.actor.can_edit:
             return
-        self.new_action()
-        self.saved.emit("")
+        ind, plans = self.indicators.row_dict(index.row()), self.svc.plans
+        delete_with_undo(self, self.undo_stack,
+                         _("Delete indicator {code} with its targets and reported values?").format(code=ind["code"]),
+                         _("Delete indicator {code}").format(code=ind["code"]),
+                         do=lambda: plans.delete_indicator(ind["id"]), undo=plans.restore_action,
+                         after=self.refresh_children)
 
     def add_indicator(self) -> None:
         if not self.action_id:
@@ -315,7 +333,8 @@ class ActionEditor(QTabWidget):
         self.new_button.setToolTip(QKeySequence(QKeySequence.StandardKey.New).toString(
             QKeySequence.SequenceFormat.NativeText))
         self.save_button.setText(_("Save"))
-        self.delete_button.setText(_("Delete"))
+        retranslate_delete_button(self.delete_button)
+        retranslate_delete_button(self.delete_indicator_button)
         self.add_indicator_button.setText(_("Add indicator"))
         self.indicators.retranslate()
         self.funding.retranslate()

@@ -36,6 +36,7 @@ from ui.common import (
     money,
     report_error,
 )
+from ui.common.deleting import delete_key
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
@@ -180,6 +181,7 @@ class PlansPage(LazyLoad, QWidget):
         report = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
         report.activated.connect(self.preview_report)
         report.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        delete_key(services, self.table, self.editor.delete)
         hide_for_viewer(services, self.new_plan_button, self.next_step_button, self.lock_button)
         undo_stack.indexChanged.connect(self._external_change)
         self.retranslate()

@@ -129,6 +129,10 @@ class ImportPanel(QWidget):
     def apply(self) -> None:
         if self.summary is None or self.busy():
             return
+        # Not on the undo stack: the partner sites already hold these changes (see docs/decisions.md).
+        if not dialogs.confirm(self, _("Apply these sync bundles? This cannot be undone: the partner sites "
+                                       "already have these changes. A backup of the database is made first.")):
+            return
         sync, dedup, paths_ = self.svc.sync, self.svc.dedup, list(self.paths)
 
         def work(progress, cancelled):
