@@ -3,7 +3,8 @@
 One module exports ``_``, ``N_`` and ``ngettext`` (the Picard pattern). Catalogs are the
 ``translations/<lang>/LC_MESSAGES/coopdesk.po`` files; they are compiled with Babel into memory
 the first time a language is used, so a fresh checkout needs no build step and a stale ``.mo``
-can never shadow the ``.po`` that was edited.
+can never shadow the ``.po`` that was edited (the compiled form is cached under the hash of the
+``.po``'s bytes).
 
 Everything a person reads (dates, numbers, EUR and MAD amounts) is formatted here through Babel,
 so that screens and printed documents agree.
@@ -13,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
+import hashlib
 import io
+import os
+import struct
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -39,17 +43,58 @@ _current = DEFAULT_LANGUAGE
 
 def _compile(lang: str) -> _gettext.NullTranslations:
     po_path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not po_path.exists():
+    try:
+        po = po_path.read_bytes()
+    except FileNotFoundError:
         return _gettext.NullTranslations()
+    # Compiling a catalog with Babel takes a noticeable part of the app's start; the result is kept
+    # in the user's cache folder under the hash of the .po's bytes, so an edited .po is compiled
+    # again and a stale copy can never be read.
+    cached = _mo_cache_path(lang, po)
+    mo = _read_cached(cached)
+    if mo is not None:
+        try:
+            return _gettext.GNUTranslations(io.BytesIO(mo))
+        except (OSError, ValueError, struct.error):  # a damaged copy: compile it again
+            pass
+    mo = _po_to_mo(po, lang)
+    _write_cached(cached, mo)
+    return _gettext.GNUTranslations(io.BytesIO(mo))
+
+
+def _po_to_mo(po: bytes, lang: str) -> bytes:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with po_path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang)
+    catalog = read_po(io.BytesIO(po), locale=lang)
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
-    buf.seek(0)
-    return _gettext.GNUTranslations(buf)
+    return buf.getvalue()
+
+
+def _mo_cache_path(lang: str, po: bytes) -> Path:
+    from coopdesk.paths import cache_dir
+
+    digest = hashlib.sha256(po).hexdigest()[:24]
+    return cache_dir() / "catalogs" / f"{DOMAIN}-{lang}-{digest}.mo"
+
+
+def _read_cached(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _write_cached(path: Path, mo: bytes) -> None:
+    """Best effort: a folder we cannot write to only means compiling again next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(mo)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def translations(lang: str | None = None) -> _gettext.NullTranslations:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_data_path, user_log_path
+from platformdirs import user_cache_path, user_data_path, user_log_path
 
 APP = "CoopDesk"
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,3 +26,8 @@ def demo_database() -> Path:
 
 def log_dir() -> Path:
     return user_log_path(APP, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """What can be rebuilt at any time (compiled translation catalogs)."""
+    return user_cache_path(APP, appauthor=False)
