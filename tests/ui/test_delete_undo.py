@@ -231,3 +231,41 @@ def test_undo_of_an_import_removes_its_persons_and_redo_brings_them_back(window,
     _keys(qtbot, page.table, QKeySequence.StandardKey.Redo)
     assert {p["id"] for name in ("Zerhouniya", "Quentinet") for p in demo.people.search(name)} == created
     assert seen["warn"] == []
+
+
+def test_adding_an_amendment_is_undone_and_redone_as_the_same_amendment(window, qtbot, demo, seen, monkeypatch):
+    import ui.convention.page as convention_page
+    from PySide6.QtWidgets import QInputDialog
+
+    adopted = next(d["id"] for m in demo.committee.meetings() for d in demo.committee.meeting(m["id"])["decisions"]
+                   if d["adopted"])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Avenant : jumelage des écoles", True))
+    monkeypatch.setattr(convention_page, "choose_decision", lambda parent, services, title: adopted)
+    page = _go(window, qtbot, "convention")
+    before = demo.convention.amendments()
+    _click(qtbot, page, "addAmendment")
+    added = [a for a in demo.convention.amendments() if a not in before]
+    assert [a["title"] for a in added] == ["Avenant : jumelage des écoles"]
+    assert page.amendments.rowCount() == len(before) + 1
+    _keys(qtbot, page.amendment_view, QKeySequence.StandardKey.Undo)
+    assert demo.convention.amendments() == before and page.amendments.rowCount() == len(before)
+    _keys(qtbot, page.amendment_view, QKeySequence.StandardKey.Redo)
+    assert [a for a in demo.convention.amendments() if a not in before] == added  # same id, same number
+    assert seen["warn"] == []
+
+
+def test_undone_creation_redone_is_the_same_record(window, qtbot, demo, seen):
+    """A person created, undone, redone: the same id, so a later step that names it still applies."""
+    page = _go(window, qtbot, "people")
+    _click(qtbot, page, "newPerson")
+    qtbot.keyClicks(page.panel.form.widget("last_name"), "Tazirt")
+    qtbot.keyClicks(page.panel.form.widget("first_name"), "Itto")
+    page.panel.form.widget("sex").set_code("F")
+    _click(qtbot, page.panel, "savePerson")
+    pid = page.panel.person_id
+    assert pid and demo.people.person(pid)["last_name"] == "Tazirt"
+    window.act_undo.trigger()
+    with pytest.raises(CoopError):
+        demo.people.person(pid)
+    window.act_redo.trigger()
+    assert demo.people.person(pid)["first_name"] == "Itto"

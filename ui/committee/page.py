@@ -37,6 +37,7 @@ from ui.common import (
     hide_for_viewer,
     report_error,
 )
+from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.shortcuts import page_shortcuts
@@ -419,6 +420,16 @@ class CommitteePage(QWidget):
             form.clear_errors()
         return result
 
+    def _create(self, text: str, create, delete, restore, form: Form) -> Any:
+        """A creation as one undo step; its redo puts the same record back (same id)."""
+        try:
+            result = execute_creation(self.undo_stack, text, create, delete, restore, after=self._after)
+        except CoopError as exc:
+            report_error(self, exc, form)
+            return None
+        form.clear_errors()
+        return result
+
     # ------------------------------------------------------------------ meeting
 
     def save(self) -> None:
@@ -427,8 +438,8 @@ class CommitteePage(QWidget):
             values.pop("number")
         c = self.svc.committee
         if self.meeting_id is None:
-            created = self._run(_("Create meeting"), lambda: c.create_meeting(**values),
-                                lambda rec: c.delete_meeting(rec["id"]), self.form)
+            created = self._create(_("Create meeting"), lambda: c.create_meeting(**values), c.delete_meeting,
+                                   c.restore_meeting, self.form)
             if created:
                 self.meeting_id = created["id"]
                 self._after()
@@ -443,8 +454,8 @@ class CommitteePage(QWidget):
         if not values["commune_id"]:
             values["commune_id"] = None
         c = self.svc.committee
-        if self._run(_("Add attendee"), lambda: c.add_attendee(**values),
-                     lambda rec: c.remove_attendee(rec["id"]), self.att_form):
+        if self._create(_("Add attendee"), lambda: c.add_attendee(**values), c.remove_attendee, c.restore_records,
+                        self.att_form):
             self.att_form.clear()
 
     def set_presence(self) -> None:
@@ -461,8 +472,8 @@ class CommitteePage(QWidget):
         values = {**self.agenda_form.values(), "meeting_id": self.meeting_id,
                   "position": len(self.meeting.get("agenda", [])) + 1}
         c = self.svc.committee
-        if self._run(_("Add agenda item"), lambda: c.add_agenda_item(**values),
-                     lambda rec: c.delete_agenda_item(rec["id"]), self.agenda_form):
+        if self._create(_("Add agenda item"), lambda: c.add_agenda_item(**values), c.delete_agenda_item,
+                        c.restore_records, self.agenda_form):
             self.agenda_form.clear()
 
     # ------------------------------------------------------------------ deletes (confirmed, undoable)
@@ -520,8 +531,8 @@ class CommitteePage(QWidget):
         if not values["agenda_item_id"]:
             values["agenda_item_id"] = None
         c = self.svc.committee
-        created = self._run(_("Add decision"), lambda: c.add_decision(**values),
-                            lambda rec: c.delete_decision(rec["id"]), self.decision_form)
+        created = self._create(_("Add decision"), lambda: c.add_decision(**values), c.delete_decision,
+                               c.restore_records, self.decision_form)
         if created:
             self.decision_form.clear()
             for r, d in enumerate(self.decisions.rows):

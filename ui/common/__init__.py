@@ -37,8 +37,16 @@ filter) -> str``, ``save_file(parent, title, name, filter) -> str``. Always call
     # do() runs once now; a CoopError propagates and nothing is pushed. redo() calls do() again,
     # undo() calls undo(<result of the last do()>); after() refreshes views. A CoopError during a
     # later undo/redo is shown with dialogs.warn and the command is made obsolete.
-    # Undoing a creation then redoing it makes a new id: read ``cmd.result`` (last do() result).
+    # For a creation use execute_creation(stack, text, create=…, delete=svc.x.delete_x,
+    # restore=svc.x.restore_x, after=…): undo deletes it, redo puts the same record back (same id).
 Pages also refresh on ``undo_stack.indexChanged`` when what they show may have changed elsewhere.
+
+``deleting`` (ui.common.deleting) — ``delete_button(services, name)`` (hidden from a viewer),
+``delete_key(services, view, handler)`` (the Delete key while a table has the focus) and
+``delete_with_undo(parent, stack, question, text, do=…, undo=…, after=…)``: confirmed, then one undo
+step; the service's ``delete_x`` returns a snapshot and ``restore_x(snapshot)`` puts it back.
+``AppliedCommand`` (ui.common.commands) — a change made in a worker (an import) pushed afterwards:
+undo calls ``revert()``, redo ``reapply(token)``.
 
 ``Task`` / ``ProgressPanel`` (ui.common.worker) — long work off the UI thread::
 

@@ -58,6 +58,27 @@ def execute(stack: QUndoStack, text: str, do: Callable[[], Any], undo: Callable[
     return result
 
 
+def execute_creation(stack: QUndoStack, text: str, create: Callable[[], dict[str, Any]],
+                     delete: Callable[[str], Any], restore: Callable[[Any], Any],
+                     after: Callable[[], None] | None = None) -> dict[str, Any]:
+    """As :func:`execute` for a creation: undo deletes the record (``delete(id)`` returns what it
+    took) and redo puts that same record back (``restore``), with its id, so later commands that
+    captured the id still find it."""
+    held: dict[str, Any] = {}
+
+    def do() -> dict[str, Any]:
+        if "snapshot" in held:
+            restore(held.pop("snapshot"))
+        else:
+            held["created"] = create()
+        return held["created"]
+
+    def undo(created: dict[str, Any]) -> None:
+        held["snapshot"] = delete(created["id"])
+
+    return execute(stack, text, do, undo, after)
+
+
 class AppliedCommand(QUndoCommand):
     """A change already made elsewhere (an import run in a worker): ``revert()`` undoes it and
     returns what ``reapply(token)`` needs to make it again. Both may take a while (a large import):

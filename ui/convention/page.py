@@ -25,6 +25,7 @@ from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date
 from ui.common import DateField, Form, axis_name, execute, hide_for_viewer, report_error
+from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
@@ -210,21 +211,10 @@ class ConventionPage(LazyLoad, QWidget):
         if decision is None:
             return
         conv = self.svc.convention
-        undone: dict[str, Any] = {}  # the amendment as its undo took it: the redo puts back the same one
-
-        def do() -> dict[str, Any]:
-            if "snapshot" in undone:
-                conv.restore_amendment(undone.pop("snapshot"))
-                return undone["row"]
-            undone["row"] = conv.add_amendment(title, decision)
-            return undone["row"]
-
-        def undo(row: dict[str, Any]) -> None:
-            undone["snapshot"] = conv.delete_amendment(row["id"])
-
         try:
-            execute(self.undo_stack, _("Add amendment “{title}”").format(title=title.strip()), do=do, undo=undo,
-                    after=self.refresh)
+            execute_creation(self.undo_stack, _("Add amendment “{title}”").format(title=title.strip()),
+                             create=lambda: conv.add_amendment(title, decision), delete=conv.delete_amendment,
+                             restore=conv.restore_amendment, after=self.refresh)
         except CoopError as exc:
             report_error(self, exc)
         self.refresh()

@@ -49,6 +49,7 @@ from ui.common import (
     report_error,
     scrolling,
 )
+from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.shortcuts import page_shortcuts
@@ -406,9 +407,9 @@ class EventsPage(QWidget):
             values["headcounts"] = counts
         try:
             if self.event_id is None:
-                created = execute(self.undo_stack, _("Create event {title}").format(title=values["title"]),
-                                  do=lambda: events.create_event(**values),
-                                  undo=lambda rec: events.delete_event(rec["id"]), after=self._after_create_undo)
+                created = execute_creation(self.undo_stack, _("Create event {title}").format(title=values["title"]),
+                                           create=lambda: events.create_event(**values), delete=events.delete_event,
+                                           restore=events.restore_event, after=self._after_create_undo)
                 self.event_id = created["id"]
             else:
                 eid = self.event_id
@@ -578,9 +579,9 @@ class EventsPage(QWidget):
         try:
             if not team_id:
                 name = self.team_name.text()
-                execute(self.undo_stack, _("Create team {name}").format(name=name),
-                        do=lambda: events.create_team(eid, name, ids),
-                        undo=lambda rec: events.delete_team(rec["id"]), after=self._after)
+                execute_creation(self.undo_stack, _("Create team {name}").format(name=name),
+                                 create=lambda: events.create_team(eid, name, ids), delete=events.delete_team,
+                                 restore=events.restore_team, after=self._after)
             else:
                 before = [m["person_id"] for t in self.current["teams"] if t["id"] == team_id for m in t["members"]]
                 execute(self.undo_stack, _("Change the members of a team"),

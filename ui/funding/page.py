@@ -24,6 +24,7 @@ from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_number
 from ui.common import ChoiceCombo, DateField, Form, execute, hide_for_viewer, money, report_error
+from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.lazy import LazyLoad
@@ -238,10 +239,10 @@ class FundingPage(LazyLoad, QWidget):
         try:
             values = self._service_values(self.form.values())
             if self.request_id is None:
-                created = execute(self.undo_stack, _("Add a funding request"),
-                                  do=lambda: funding.create_request(**values),
-                                  undo=lambda r: funding.delete_request(r["id"]),
-                                  after=self.refresh_requests)
+                created = execute_creation(self.undo_stack, _("Add a funding request"),
+                                           create=lambda: funding.create_request(**values),
+                                           delete=funding.delete_request, restore=funding.restore_records,
+                                           after=self.refresh_requests)
                 self.request_id = created["id"]
             else:
                 rid, before = self.request_id, dict(self.before)

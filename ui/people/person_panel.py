@@ -36,6 +36,7 @@ from ui.common import (
     report_error,
     scrolling,
 )
+from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.people.merge_dialog import DuplicateBanner
 
@@ -284,10 +285,11 @@ class PersonPanel(QTabWidget):
                     self.duplicates.set_candidates(candidates)
                     return
             if self.person_id is None:
-                created = execute(self.undo_stack, _("Create beneficiary {name}").format(name=person_label(values)),
-                                  do=lambda: people.create_person(**values),
-                                  undo=lambda rec: people.delete_person(rec["id"]),
-                                  after=self._after_undo_redo)
+                created = execute_creation(self.undo_stack,
+                                           _("Create beneficiary {name}").format(name=person_label(values)),
+                                           create=lambda: people.create_person(**values),
+                                           delete=people.delete_person, restore=people.restore_person,
+                                           after=self._after_undo_redo)
                 self.load(created["id"])
                 self.changed.emit(created["id"])
             else:
@@ -317,9 +319,8 @@ class PersonPanel(QTabWidget):
         self.enrol_error.clear()
         people = self.svc.people
         try:
-            execute(self.undo_stack, _("Enrol in an action"),
-                    do=lambda: people.enrol(pid, action_id, day),
-                    undo=lambda rec: people.unenrol(rec["id"]), after=self._after_undo_redo)
+            execute_creation(self.undo_stack, _("Enrol in an action"), create=lambda: people.enrol(pid, action_id, day),
+                             delete=people.unenrol, restore=people.restore_enrolment, after=self._after_undo_redo)
         except CoopError as exc:
             self.enrol_error.setText(exc.message())
             return
@@ -335,9 +336,10 @@ class PersonPanel(QTabWidget):
         pid, kind, day = self.person_id, self.ms_kind.code(), self.ms_date.text()
         people = self.svc.people
         try:
-            execute(self.undo_stack, _("Add a milestone"),
-                    do=lambda: people.add_milestone(enrolment_id, kind, day),
-                    undo=lambda rec: people.delete_milestone(rec["id"]), after=self._after_undo_redo)
+            execute_creation(self.undo_stack, _("Add a milestone"),
+                             create=lambda: people.add_milestone(enrolment_id, kind, day),
+                             delete=people.delete_milestone, restore=people.restore_milestone,
+                             after=self._after_undo_redo)
         except CoopError as exc:
             self.enrol_error.setText(exc.message())
             return

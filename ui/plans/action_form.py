@@ -35,6 +35,7 @@ from ui.common import (
     report_error,
     scrolling,
 )
+from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.labels import hide_for_viewer
 from ui.models import Column, RecordsModel
@@ -244,10 +245,9 @@ class ActionEditor(QTabWidget):
         try:
             if self.action_id is None:
                 data = {**values, "plan_id": self.plan_id}
-                created = execute(self.undo_stack, _("Create action {code}").format(code=values["code"]),
-                                  do=lambda: plans.create_action(**data),
-                                  undo=lambda r: plans.delete_action(r["id"]),
-                                  after=self._after_command)
+                created = execute_creation(self.undo_stack, _("Create action {code}").format(code=values["code"]),
+                                           create=lambda: plans.create_action(**data), delete=plans.delete_action,
+                                           restore=plans.restore_action, after=self._after_command)
                 self.load(created["id"])
                 self.saved.emit(created["id"])
             else:
@@ -310,10 +310,9 @@ class ActionEditor(QTabWidget):
         data = {**v, "action_id": self.action_id}
         plans = self.svc.plans
         try:
-            execute(self.undo_stack, _("Add indicator {code}").format(code=v["code"]),
-                    do=lambda: plans.create_indicator(targets=targets, **data),
-                    undo=lambda r: plans.delete_indicator(r["id"]),
-                    after=self.refresh_children)
+            execute_creation(self.undo_stack, _("Add indicator {code}").format(code=v["code"]),
+                             create=lambda: plans.create_indicator(targets=targets, **data),
+                             delete=plans.delete_indicator, restore=plans.restore_action, after=self.refresh_children)
         except CoopError as exc:
             report_error(self, exc, self.ind_form)
             return
