@@ -17,6 +17,8 @@ def register_bench(sub) -> None:
     p.add_argument("--records", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--search", default="ait ali")
+    p.add_argument("--source", action="store_true",
+                   help="no bytecode cache of the run: every start compiles the sources if the interpreter says so")
     p.set_defaults(func=cmd_bench_ui)
 
 
@@ -25,6 +27,8 @@ def cmd_bench_ui(args: Any) -> int:
            "--search", args.search]
     if getattr(args, "json", False):
         cmd.append("--json")
+    if args.source:
+        cmd.append("--source")
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     return subprocess.call(cmd, env=env)

@@ -10,16 +10,25 @@ import logging
 import os
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
+# isort: off
+# The service layer (SQLAlchemy, Babel) is imported before Qt: once PySide6 is loaded, it reads the
+# source of every module imported after it (its ``__feature__`` hook), which made these imports
+# about a fifth slower (docs/performance.md, "Desktop").
+from coopdesk.services import Services, open_services
+# isort: on
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from coopdesk import paths
 from coopdesk.errors import CoopError
 from coopdesk.i18n import _, set_language
-from coopdesk.services import Services, open_services
 from ui import fonts
 from ui.language import apply_language
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger("coopdesk.ui")
 
@@ -74,8 +83,22 @@ def run(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv[:1])
     app.setOrganizationName("CoopDesk")
     app.setApplicationName("CoopDesk")
+    window = build_window(app, args, QSettings())
+    if isinstance(window, int):
+        return window
+    window.show()
+    code = app.exec()
+    window.svc.close()
+    return code
+
+
+def build_window(app: QApplication, args: argparse.Namespace, settings: QSettings) -> MainWindow | int:
+    """Fonts, language, the database and the main window (not shown yet), or the exit code when
+    there is no window: the database could not be opened, or nobody logged in.
+
+    ``run`` and the start-up benchmark (``ui.bench``) both start the app through this function.
+    """
     fonts.load_app_fonts()
-    settings = QSettings()
     lang = args.lang or str(settings.value("language", "fr"))
     set_language(lang)
     apply_language(app, lang)
@@ -98,8 +121,4 @@ def run(argv: list[str] | None = None) -> int:
                 return 0
     from ui.main_window import MainWindow
 
-    window = MainWindow(window_svc, settings=settings)
-    window.show()
-    code = app.exec()
-    svc.close()
-    return code
+    return MainWindow(window_svc, settings=settings)
