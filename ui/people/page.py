@@ -76,6 +76,7 @@ class PeoplePage(QWidget):
 
         self.panel = PersonPanel(services, undo_stack)
         self.panel.changed.connect(self._person_changed)
+        self.panel.opened.connect(lambda _pid: self.update_delete_button())
         self.tools = PeopleTools(services, self)  # Import…, Export…, Find duplicates, Anonymise…
 
         filters = QHBoxLayout()
@@ -110,9 +111,9 @@ class PeoplePage(QWidget):
         for combo in (self.commune, self.sex, self.action, self.disability):
             combo.currentIndexChanged.connect(lambda _i: self.run_query())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.new_button.clicked.connect(self.new_person)
+        self.new_button.clicked.connect(self.panel.new)
 
-        acts = page_shortcuts(self, New=self.new_person, Save=self.panel.save,
+        acts = page_shortcuts(self, New=self.panel.new, Save=self.panel.save,
                               Find=lambda: (self.search.setFocus(), self.search.selectAll()))
         self.act_new, self.act_save, self.act_find = acts["New"], acts["Save"], acts["Find"]
         delete_key(services, self.table, self.delete_person)
@@ -161,19 +162,13 @@ class PeoplePage(QWidget):
     def _row_changed(self, current, _previous) -> None:
         if current.isValid():
             self.panel.load(self.model.id_at(current.row()))
-        self.update_delete_button()
 
     def _person_changed(self, person_id: str) -> None:
         self.run_query()
         if person_id:
             self.panel.load(person_id)
-        self.update_delete_button()
 
-    def new_person(self) -> None:
-        self.panel.new()
-        self.update_delete_button()
-
-    def update_delete_button(self) -> None:
+    def update_delete_button(self) -> None:  # the panel says which person it shows
         self.delete_button.setEnabled(bool(self.panel.person_id) and self.svc.actor.can_edit)
 
     def delete_person(self) -> None:
@@ -187,7 +182,6 @@ class PeoplePage(QWidget):
         def after() -> None:  # after the delete, its undo and its redo: show what exists
             self.panel.load(pid)  # an empty form when it is gone
             self.run_query()
-            self.update_delete_button()
 
         delete_with_undo(self, self.undo_stack,
                          _("Delete the beneficiary {name} with their enrolments, milestones, attendance, "
@@ -221,7 +215,6 @@ class PeoplePage(QWidget):
     def open_record(self, entity: str, row_id: str) -> None:
         if entity == "person" and row_id:
             self.panel.load(row_id)
-            self.update_delete_button()
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search by name, in Latin or Arabic script… (Ctrl+F)"))

@@ -54,9 +54,11 @@ def person_label(p: dict[str, Any]) -> str:
 
 
 class PersonPanel(QTabWidget):
-    """Emits ``changed(person_id)`` after any write so the list refreshes."""
+    """Emits ``changed(person_id)`` after any write so the list refreshes, ``opened(person_id)``
+    when it shows a person ("" for the empty form of a new one)."""
 
     changed = Signal(str)
+    opened = Signal(str)
 
     def __init__(self, services: Any, undo_stack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -201,6 +203,7 @@ class PersonPanel(QTabWidget):
         self.setCurrentIndex(0)
         self._title()
         self.form.widget("last_name").setFocus()
+        self.opened.emit("")
 
     def load(self, person_id: str | None) -> None:
         if not person_id:
@@ -220,6 +223,7 @@ class PersonPanel(QTabWidget):
         self._fill_enrolments(p)
         self._fill_timeline(p)
         self._title()
+        self.opened.emit(person_id)
 
     def _title(self) -> None:
         if self.person_id:

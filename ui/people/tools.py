@@ -88,7 +88,6 @@ class PeopleTools(QWidget):
         if self.page.panel.person_id:  # it may have been updated, or created by the import undone
             self.page.panel.load(self.page.panel.person_id)
         self.page.run_query()
-        self.page.update_delete_button()
 
     def open_export(self) -> None:
         from ui.people.export_dialog import ExportDialog
@@ -124,7 +123,6 @@ class PeopleTools(QWidget):
     def _merged(self, kept: str, _removed: str) -> None:
         self.page.panel.load(kept)
         self.page.run_query()
-        self.page.update_delete_button()
 
     def anonymise(self) -> None:
         pid = self._current()
