@@ -244,7 +244,10 @@ class DedupService:
             if keys_ready(s):
                 return
             s.info["capture"] = False
-            rebuild_keys(s)
+            from coopdesk.sync.state import no_cyclic_gc
+
+            with no_cyclic_gc():
+                rebuild_keys(s)
             s.merge(LocalSetting(key="person_name_keys", value=KEYS_VERSION))
             s.commit()
 

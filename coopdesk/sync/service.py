@@ -7,16 +7,14 @@ plain data; refusals raise :class:`CoopError` with a ``sync_*`` or ``bundle_*`` 
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import functools
-import gc
 import hashlib
 import json
 import lzma
 import struct
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -93,21 +91,6 @@ def _vmax(*vs: dict[str, int]) -> dict[str, int]:
 def _say(progress: Progress, stage: str, fraction: float) -> None:
     if progress is not None:
         progress(stage, fraction)
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Without Python's cycle collector while a bundle is collected or applied: a full bundle
-    allocates millions of small objects (none in cycles that matter), and each full collection would
-    walk all of them again (a fifth of the import's time at 100 000 persons). Reference counting
-    still frees memory."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class _DryRun(Exception):
@@ -257,7 +240,7 @@ class SyncService:
             partner = self._partner(s, to_code)
             _ensure_own_rows(conn, self.ctx)
             same = partner.commune_code == my_keys.identity.commune_code
-            with _no_cyclic_gc():
+            with state.no_cyclic_gc():
                 payload, manifest, blob_shas = _collect(conn, partner, same, full)
             if cancel is not None and cancel():
                 raise CoopError("sync_cancelled")
@@ -317,7 +300,7 @@ class SyncService:
             opened.append((manifest, payload))
         opened.sort(key=lambda mp: (mp[0]["sender"]["node_code"], mp[0].get("seq", 0)))
         results = []
-        with _no_cyclic_gc():
+        with state.no_cyclic_gc():
             for i, (manifest, payload) in enumerate(opened):
                 results.append(self._import_one(manifest, payload, dry_run, progress, i, len(opened)))
         _say(progress, "done", 1.0)
