@@ -1,9 +1,13 @@
 """The dashboard: the current plan, indicator progress per commune and sex, the convention's
-warnings, the next events and renewal dates."""
+warnings, the next events and renewal dates, the sync status per partner. Each item opens the
+record behind it (a click on the plan's title or the renewal dates, Enter or a double click on an
+item of a list)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.domain import constants as C
 from coopdesk.errors import CoopError
-from coopdesk.i18n import _, format_date, format_percent
+from coopdesk.i18n import _, format_date, format_percent, ngettext
 from coopdesk.services import Services
 from ui.common import commune_name
 from ui.common.lazy import LazyLoad
@@ -44,6 +48,15 @@ INDICATOR_COLUMNS = [
     Column("Villeneuve M", lambda r: _split(r, "VLG", "M"), Qt.AlignmentFlag.AlignRight),
 ]
 
+# Warnings about something missing (no plan yet, no meeting held) have no record behind them:
+# they open the area where the user makes it.
+AREA_OF_WARNING = {"plan_missing": "plan", "no_meeting_year": "meeting", "no_meeting_yet": "meeting"}
+
+
+def _link(text: str, href: str) -> str:
+    """``text`` as a link that looks like the text around it (the cursor and focus say it is one)."""
+    return f'<a href="{href}" style="color: palette(text); text-decoration: none;">{escape(text)}</a>'
+
 
 class DashboardPage(LazyLoad, QWidget):
     open_record = Signal(str, str)  # entity, id
@@ -59,12 +72,21 @@ class DashboardPage(LazyLoad, QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.plan_label.setFont(font)
+        self.plan_label.setTextFormat(Qt.TextFormat.RichText)
+        self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                                | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.plan_label.linkActivated.connect(self._open_link)
+        self.plan_id = ""
 
         self.indicators = RecordsModel(INDICATOR_COLUMNS, parent=self)
         self.indicator_view = QTableView()
         self.indicator_view.setObjectName("indicatorTable")
         self.indicator_view.setModel(self.indicators)
-        self.indicator_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.indicator_view.horizontalHeader()
+        # The figures take the width they need; the indicator's name gets the rest (no sideways scrolling).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.indicator_view.setWordWrap(False)
         self.indicator_view.verticalHeader().hide()
         self.indicator_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.indicator_view.doubleClicked.connect(self._open_indicator)
@@ -76,18 +98,16 @@ class DashboardPage(LazyLoad, QWidget):
         self.chart = IndicatorChart()
         self.chart.bar_clicked.connect(self._open_charted)
 
-        self.warnings = QListWidget()
-        self.warnings.setObjectName("warningList")
-        self.warnings.itemActivated.connect(self._open_item)
-        self.events = QListWidget()
-        self.events.setObjectName("eventList")
-        self.events.itemActivated.connect(self._open_item)
+        self.warnings = self._list("warningList")
+        self.events = self._list("eventList")
         self.dates = QLabel()
+        self.dates.setObjectName("renewalDates")
         self.dates.setWordWrap(True)
-        self.sync_list = QListWidget()
-        self.sync_list.setObjectName("syncStatusList")
-        self.sync_list.setWordWrap(True)
-        self.sync_list.itemActivated.connect(self._open_item)
+        self.dates.setTextFormat(Qt.TextFormat.RichText)
+        self.dates.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                           | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.dates.linkActivated.connect(self._open_link)
+        self.sync_list = self._list("syncStatusList")
         self.sync_list.itemClicked.connect(self._open_item)
 
         self.box_ind = QGroupBox()
@@ -113,6 +133,17 @@ class DashboardPage(LazyLoad, QWidget):
         layout.addLayout(bottom, 2)
         self.retranslate()
 
+    def _list(self, name: str) -> QListWidget:
+        """A list whose long lines wrap instead of running past the edge; Enter or a double click
+        on an item opens its record."""
+        view = QListWidget()
+        view.setObjectName(name)
+        view.setWordWrap(True)
+        view.setSpacing(2)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.itemActivated.connect(self._open_item)
+        return view
+
     def retranslate(self) -> None:
         self.box_ind.setTitle(_("Indicators: target and achieved, per commune and sex"))
         self.box_warn.setTitle(_("Warnings of the convention"))
@@ -126,21 +157,23 @@ class DashboardPage(LazyLoad, QWidget):
 
     def refresh(self) -> None:
         plan = self.svc.plans.plan_for_year(self.year)
+        self.plan_id = plan["id"] if plan else ""
         if plan is None:
-            self.plan_label.setText(_("No action plan for {year} yet.").format(year=self.year))
+            text = _("No action plan for {year} yet.").format(year=self.year)
         else:
             status = _(C.PLAN_STATUSES[plan["status"]])
             text = _("Action plan {year}: {status}").format(year=plan["year"], status=status)
             if plan["validated_on"]:
                 text += " — " + _("validated on {date}").format(date=format_date(plan["validated_on"]))
-            self.plan_label.setText(text)
+        self.plan_label.setText(_link(text, "plan"))
         self.indicators.set_rows(self.svc.indicators.for_year(self.year))
         self._chart_row(self.indicators.index(0, 0) if self.indicators.rowCount() else None)
 
         self.warnings.clear()
         for w in self.svc.checks.run():
             item = QListWidgetItem(("⚠ " if w.level == "warning" else "ℹ ") + w.message())
-            item.setData(Qt.ItemDataRole.UserRole, (w.entity, w.row_id))
+            target = (w.entity, w.row_id) if w.entity else (AREA_OF_WARNING.get(w.code, ""), "")
+            item.setData(Qt.ItemDataRole.UserRole, target)
             self.warnings.addItem(item)
 
         self.events.clear()
@@ -151,38 +184,57 @@ class DashboardPage(LazyLoad, QWidget):
         self._sync_status()
         conv = self.svc.convention.convention()
         if conv["next_renewal"]:
-            self.dates.setText(_("Next tacit renewal: {renewal}. Notice to end it before: {notice}.").format(
-                renewal=format_date(conv["next_renewal"]), notice=format_date(conv["notice_deadline"])))
+            text = _("Next tacit renewal: {renewal}. Notice to end it before: {notice}.").format(
+                renewal=format_date(conv["next_renewal"]), notice=format_date(conv["notice_deadline"]))
         else:
-            self.dates.setText(_("The convention is not in force yet: signatures or visas missing."))
+            text = _("The convention is not in force yet: signatures or visas missing.")
+        self.dates.setText(_link(text, "convention"))
 
     def _sync_status(self) -> None:
-        """Per partner: last bundle sent and received, changes waiting, open conflicts."""
+        """Per partner: last bundle sent and received (number and day), changes waiting, and the
+        open conflicts as an item of their own that opens the list of conflicts."""
         self.sync_list.clear()
         try:
             status = self.svc.sync.status()
             conflicts = self.svc.sync.conflicts() if status["open_conflicts"] else []
+            history = self.svc.sync.history() if status["partners"] else []
         except CoopError as exc:
-            item = QListWidgetItem(exc.message())
-            item.setData(Qt.ItemDataRole.UserRole, ("sync", ""))
-            self.sync_list.addItem(item)
+            self._sync_item(exc.message(), ("sync", ""))
             return
+        names = {c["code"]: commune_name(c) for c in self.svc.setup.communes()}
         for p in status["partners"]:
             code = p["node_code"]
+            last = {d: next((h for h in history if h["partner"] == code and h["direction"] == d), None)
+                    for d in ("out", "in")}
+            lines = [_("{site} ({commune})").format(site=code, commune=names.get(p["commune_code"], p["commune_code"])),
+                     _bundle_line(_("Last bundle sent: no. {seq}, {date}"), _("No bundle sent yet"),
+                                  p["last_bundle_out"], last["out"]),
+                     _bundle_line(_("Last bundle received: no. {seq}, {date}"), _("No bundle received yet"),
+                                  p["last_bundle_in"], last["in"]),
+                     ngettext("{n} change waiting to be sent", "{n} changes waiting to be sent",
+                              p["pending_changes"]).format(n=p["pending_changes"])]
+            self._sync_item("\n".join(lines), ("sync", code))
             open_here = sum(1 for c in conflicts if code == c["mine_by"] or code in (
                 c["theirs_by"] if isinstance(c["theirs_by"], list) else [c["theirs_by"]]))
-            text = _("{site}: last bundle sent no. {sent}, received no. {received}; {waiting} changes waiting, "
-                     "{conflicts} open conflicts").format(site=code, sent=p["last_bundle_out"],
-                                                          received=p["last_bundle_in"],
-                                                          waiting=p["pending_changes"], conflicts=open_here)
-            item = QListWidgetItem(("⚠ " if open_here else "") + text)
-            item.setData(Qt.ItemDataRole.UserRole, ("sync", code))
-            item.setToolTip(text)
-            self.sync_list.addItem(item)
+            if open_here:
+                self._sync_item("⚠ " + ngettext("{n} open conflict with {site}: choose the value to keep",
+                                                 "{n} open conflicts with {site}: choose the values to keep",
+                                                 open_here).format(n=open_here, site=code),
+                                ("sync_conflict", ""))
         if not status["partners"]:
-            item = QListWidgetItem(_("No partner site yet: pair with one in the sync centre."))
-            item.setData(Qt.ItemDataRole.UserRole, ("sync", ""))
-            self.sync_list.addItem(item)
+            self._sync_item(_("No partner site yet: pair with one in the sync centre."), ("sync", ""))
+
+    def _sync_item(self, text: str, target: tuple[str, str]) -> None:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, target)
+        item.setToolTip(text)
+        self.sync_list.addItem(item)
+
+    def _open_link(self, href: str) -> None:
+        if href == "plan":
+            self.open_record.emit("plan", self.plan_id)
+        elif href == "convention":
+            self.open_record.emit("convention", "")
 
     def _open_item(self, item: QListWidgetItem) -> None:
         entity, row_id = item.data(Qt.ItemDataRole.UserRole)
@@ -207,3 +259,10 @@ class DashboardPage(LazyLoad, QWidget):
 
     def _open_indicator(self, index) -> None:
         self.open_record.emit("action", self.indicators.row_dict(index.row())["action_id"])
+
+
+def _bundle_line(done: str, none: str, seq: int, entry: dict[str, Any] | None) -> str:
+    if not seq:
+        return none
+    day = format_date(entry["at"].date(), "medium") if entry and entry.get("at") else "—"
+    return done.format(seq=seq, date=day)
