@@ -88,3 +88,12 @@ def test_backup_is_a_consistent_copy(tmp_path):
     assert copy.parent.name == "backups"
     assert sqlite3.connect(copy).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert open_database(copy, upgrade=False).url.endswith(copy.name)
+
+
+def test_opening_an_up_to_date_database_makes_no_backup(tmp_path):
+    """A backup is taken before an upgrade, not at every start (the backups folder would fill up)."""
+    path = tmp_path / "coopdesk.db"
+    open_database(path).dispose()
+    for _start in range(3):
+        open_database(path).dispose()
+    assert not (tmp_path / "backups").exists()
