@@ -282,7 +282,7 @@ def insert_rows(conn: Connection, table: Table, cols: Iterable[str], rows: Itera
                 chunk: int = 20000, processed: bool = False) -> None:
     """Insert ``rows`` (value sequences in the order of ``cols``, Python values as
     ``conn.execute(insert(table), …)`` takes them, or already as the driver takes them when
-    ``processed``: see :func:`db_value`) with executemany on the DB-API cursor; with ``keys``:
+    ``processed``: after the column types' bind processors) with executemany on the DB-API cursor; with ``keys``:
     ``ON CONFLICT (keys) DO NOTHING``, or ``DO UPDATE SET update``."""
     cols = tuple(cols)
     sql, order, names, procs = _compiled(conn, table, cols, tuple(keys) if keys is not None else None,
@@ -327,12 +327,6 @@ def _insert_converted(cursor: Any, sql: str, rows: Iterable[Iterable[Any]], proc
         if len(batch) >= chunk:
             flush()
     flush()
-
-
-def db_value(conn: Connection, column: Any) -> Any:
-    """The function that makes a column's value as the driver takes it (the column type's bind
-    processor for the connection's dialect), or None when the value goes as it is."""
-    return column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
 
 
 def fetch_in(conn: Connection, table: Table, cols: tuple[str, ...], key: str, ids: Iterable[Any],
