@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -31,6 +32,7 @@ USER_COLUMNS = [
     Column(N_("Full name"), lambda r: r.get("full_name") or ""),
     Column(N_("Role"), lambda r: _(C.USER_ROLES.get(r["role"], r["role"]))),
     Column(N_("Sees health data"), lambda r: _("Yes") if r.get("can_see_health") else _("No")),
+    Column(N_("Locked"), lambda r: _("Yes") if r.get("locked") else _("No")),
 ]
 
 BACKUP_COLUMNS = [
@@ -81,20 +83,36 @@ class SettingsPage(LazyLoad, QWidget):
         self.user_form.add("username", N_("User name"), QLineEdit())
         self.user_form.add("full_name", N_("Full name"), QLineEdit())
         self.user_form.add("role", N_("Role"), ChoiceCombo(C.USER_ROLES))
+        self.user_form.add("can_see_health", N_("Sees health data"), QCheckBox())
+        # Passwords are typed here by an administrator (the login screen sends locked-out users and
+        # accounts without a password to them); left empty, the password does not change.
+        for name, label in (("password", N_("New password")), ("password_repeat", N_("New password again"))):
+            edit = self.user_form.add(name, label, QLineEdit())
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.user_view.selectionModel().currentRowChanged.connect(self._user_chosen)
         self.add_user_button = QPushButton()
         self.add_user_button.setObjectName("addUser")
         self.add_user_button.clicked.connect(self.add_user)
         self.set_role_button = QPushButton()
         self.set_role_button.setObjectName("setRole")
         self.set_role_button.clicked.connect(self.set_role)
+        self.unlock_button = QPushButton()
+        self.unlock_button.setObjectName("unlockUser")
+        self.unlock_button.clicked.connect(self.unlock_user)
+        self.unlock_button.setEnabled(False)
         row = QHBoxLayout()
         row.addWidget(self.set_role_button)
+        row.addWidget(self.unlock_button)
         row.addStretch(1)
         row.addWidget(self.add_user_button)
+        self.user_status = QLabel()
+        self.user_status.setObjectName("userStatus")
+        self.user_status.setWordWrap(True)
         v = QVBoxLayout(self.box_users)
         v.addWidget(self.user_view)
         v.addWidget(self.user_form)
         v.addLayout(row)
+        v.addWidget(self.user_status)
         self.box_users.setVisible(self.is_admin)
 
         # backups
@@ -153,32 +171,101 @@ class SettingsPage(LazyLoad, QWidget):
 
     # ------------------------------------------------------------------ users
 
-    def refresh_users(self) -> None:
-        if self.is_admin:
-            self.users.set_rows(self.svc.users.users())
+    def refresh_users(self, select: str = "") -> None:
+        if not self.is_admin:
+            return
+        current = select or (self._selected_user() or {}).get("username", "")
+        self.users.set_rows(self.svc.users.users())
+        row = next((r for r, u in enumerate(self.users.rows) if u["username"] == current), -1)
+        if row >= 0:
+            self.user_view.selectRow(row)
+        else:
+            self.unlock_button.setEnabled(False)
+
+    def _selected_user(self) -> dict[str, Any] | None:
+        idx = self.user_view.currentIndex()
+        return self.users.row_dict(idx.row()) if idx.isValid() and idx.row() < self.users.rowCount() else None
+
+    def _user_chosen(self, *_args: Any) -> None:
+        """The form shows the chosen user's role and health access, ready to change them."""
+        user = self._selected_user()
+        self.unlock_button.setEnabled(bool(user and user.get("locked")))
+        if user is not None:
+            self.user_form.set_values({**user, "password": "", "password_repeat": ""})
+
+    def _typed_password(self) -> str | None:
+        """The new password typed twice, "" when none; None (and the message next to the field)
+        when the two differ."""
+        v = self.user_form.values()
+        if v["password"] != v["password_repeat"]:
+            label = self.user_form.error_label("password_repeat")
+            label.setText(_("The two passwords are not the same."))
+            label.show()
+            self.user_form.widget("password_repeat").setFocus()
+            return None
+        if v["password"] and v["role"] != "admin" and not self.svc.auth.login_required():
+            # The first password makes everyone log in from the next start: an administrator
+            # without one could no longer unlock accounts or set passwords.
+            label = self.user_form.error_label("password")
+            label.setText(_("Give an administrator a password first: from then on everyone logs in."))
+            label.show()
+            self.user_form.widget("password").setFocus()
+            return None
+        return v["password"]
 
     def add_user(self) -> None:
         v = self.user_form.values()
+        self.user_form.clear_errors()
+        password = self._typed_password()
+        if password is None:
+            return
         try:
-            self.svc.users.create_user(v["username"], role=v["role"] or "editor", full_name=v["full_name"])
+            user = self.svc.users.create_user(v["username"], role=v["role"] or "editor", full_name=v["full_name"],
+                                              can_see_health=bool(v["can_see_health"]))
         except CoopError as exc:
             report_error(self, exc, self.user_form)
             return
-        self.user_form.clear()
-        self.refresh_users()
+        self.refresh_users(select=user["username"])
+        if password:
+            try:
+                self.svc.auth.set_password(user["username"], password)
+            except CoopError as exc:  # the account exists, selected: its password is still to be set
+                report_error(self, exc, self.user_form)
+                return
+        self.user_status.setText(_("User {name} saved.").format(name=user["username"]))
 
     def set_role(self) -> None:
-        idx = self.user_view.currentIndex()
-        if not idx.isValid():
+        """Role, health access and (when typed) a new password for the selected user."""
+        user = self._selected_user()
+        if user is None:
+            dialogs.warn(self, _("Choose a user in the list first."))
             return
-        user = self.users.row_dict(idx.row())
-        role = self.user_form.widget("role").code()
+        v = self.user_form.values()
+        self.user_form.clear_errors()
+        password = self._typed_password()
+        if password is None:
+            return
         try:
-            self.svc.users.set_role(user["id"], role)
+            self.svc.users.set_role(user["id"], v["role"], can_see_health=bool(v["can_see_health"]))
+            if password:
+                self.svc.auth.set_password(user["username"], password)
         except CoopError as exc:
             report_error(self, exc, self.user_form)
             return
-        self.refresh_users()
+        self.refresh_users(select=user["username"])
+        self.user_status.setText(_("User {name} saved.").format(name=user["username"]))
+
+    def unlock_user(self) -> None:
+        user = self._selected_user()
+        if user is None:
+            return
+        try:
+            self.svc.auth.unlock(user["username"])
+        except CoopError as exc:
+            report_error(self, exc)
+            return
+        self.refresh_users(select=user["username"])
+        self.user_status.setText(_("The account {name} is unlocked.").format(name=user["username"]))
 
     # ------------------------------------------------------------------ backups
 
@@ -268,7 +355,8 @@ class SettingsPage(LazyLoad, QWidget):
         self.box_users.setTitle(_("Users and roles"))
         self.box_backup.setTitle(_("Backups"))
         self.add_user_button.setText(_("Add user"))
-        self.set_role_button.setText(_("Give the selected user this role"))
+        self.set_role_button.setText(_("Save for the selected user"))
+        self.unlock_button.setText(_("Unlock the account"))
         self.backup_button.setText(_("Back up now"))
         self.restore_button.setText(_("Restore the selected backup"))
         self.progress.retranslate()
