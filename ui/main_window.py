@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.i18n import N_, _, current_language
 from coopdesk.services import Services
+from ui.common.layout_memory import restore_splitters, save_splitters
 from ui.dashboard import DashboardPage
 
 AREAS = [
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         if hasattr(page, "data_changed"):  # e.g. an imported sync bundle: the other pages reload
             page.data_changed.connect(lambda k=key: self._reload_others(k))
         self._slots[key].layout().addWidget(page)
+        restore_splitters(self.settings, key, page)
         return page
 
     def _reload_others(self, key: str) -> None:
@@ -188,6 +190,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.settings.setValue("window/geometry", self.saveGeometry())
+        for key, page in dict.items(self.pages):  # the pages built in this session
+            save_splitters(self.settings, key, page)
         super().closeEvent(event)
 
 

@@ -31,3 +31,34 @@ def test_arabic_turns_the_window_right_to_left(window):
     assert window.layoutDirection() == Qt.LayoutDirection.RightToLeft
     window.set_language("fr")
     assert window.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+def test_splitters_are_remembered_from_one_session_to_the_next(window, qtbot, demo, settings):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QSplitter
+
+    from ui.main_window import MainWindow
+
+    window.resize(1300, 740)
+    window.nav.setCurrentRow(2)  # plans: the actions and their timeline beside the action form
+    splitter = window.pages["plans"].findChild(QSplitter)
+    qtbot.waitUntil(lambda: splitter.sizes()[1] > 0)
+    before = splitter.sizes()
+    handle = splitter.handle(1)
+    middle = QPoint(handle.width() // 2, handle.height() // 2)
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=middle)
+    qtbot.mouseMove(handle, middle - QPoint(120, 0))
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=middle - QPoint(120, 0))
+    moved = splitter.sizes()
+    assert moved[0] < before[0] - 60  # the action form got wider
+    window.close()
+
+    again = MainWindow(demo, settings=settings)
+    qtbot.addWidget(again)
+    again.show()
+    # the geometry is restored (the offscreen test screen is smaller than an office one: make it fit)
+    again.resize(1300, 740)
+    again.nav.setCurrentRow(2)
+    splitter = again.pages["plans"].findChild(QSplitter)
+    qtbot.waitUntil(lambda: splitter.sizes()[1] > 0)
+    assert abs(splitter.sizes()[0] - moved[0]) <= 2
