@@ -240,6 +240,8 @@ class SyncService:
             partner = self._partner(s, to_code)
             _ensure_own_rows(conn, self.ctx)
             same = partner.commune_code == my_keys.identity.commune_code
+            if not same and _policy_widened(s, conn, partner.node_code):
+                full = True  # values withheld until now must reach the partner: everything, once
             with state.no_cyclic_gc():
                 payload, manifest, blob_shas = _collect(conn, partner, same, full)
             if cancel is not None and cancel():
@@ -495,6 +497,19 @@ class SyncService:
 
 
 # ---------------------------------------------------------------------- helpers (module level)
+
+def _policy_widened(s: Any, conn: Any, partner_code: str) -> bool:
+    """Whether a field that stayed home at the last export to this partner (of another commune)
+    travels now; the fields that stay home now are remembered for the next export. Old values of a
+    field the policy lets through only later would otherwise never be sent: they are not changes."""
+    pol = policy.load(conn)
+    home = sorted(f"{m.__tablename__}.{f}" for m in synced_classes()
+                  for f in state.columns_for(m).attr_to_col if not pol.travels(m.__tablename__, f))
+    key = f"sync_home_fields:{partner_code}"
+    then = setting(s, key, "")
+    set_setting(s, key, json.dumps(home))
+    return bool(then) and bool(set(json.loads(then)) - set(home))
+
 
 def _ensure_own_rows(conn: Any, ctx: Context) -> None:
     """This node's own row is made by ``init`` before the clock runs: record it once so it travels."""

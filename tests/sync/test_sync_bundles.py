@@ -238,6 +238,16 @@ def test_sharing_policy_keeps_identifying_fields_home(nodes, tmp_path):
     # The policy is data: an admin lets the phone travel; the change itself is synced.
     a.sync.set_policy("person", "phone", True)
     assert any(r["entity"] == "person" and r["field"] == "phone" and r["travels"] for r in a.sync.policy())
+    # The phone typed before the change reaches the partner with the next bundle (no --full needed:
+    # a widened policy makes the next bundle to each partner of another commune a full one)...
+    [path] = a.sync.export_bundle("VLG", tmp_path / "v2")
+    res = b.sync.import_bundles([path])["bundles"][0]
+    assert res["full"] is True
+    assert b.people.person(p["id"])["phone"] == "0698765432"
+    assert b.people.person(p["id"])["last_name"] == ""  # what stays home still stays home
+    # ...once: the bundle after it is incremental again.
+    [path] = a.sync.export_bundle("VLG", tmp_path / "v3")
+    assert b.sync.import_bundles([path])["bundles"][0]["full"] is False
 
 
 def test_clock_a_day_ahead_loses_to_a_later_real_edit(nodes, tmp_path):
