@@ -92,3 +92,47 @@ def test_records_view_selects_a_row_in_both_directions(qtbot, demo):
         assert view.currentIndex().row() == 2
         view.selectRow(0)
         assert [i.row() for i in view.selectionModel().selectedRows()] == [0]
+
+
+def test_a_day_clicked_in_the_arabic_calendar_opens_its_event(qtbot, demo, arabic):
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QTableView
+
+    from ui.events.page import EventsPage
+
+    page = EventsPage(demo, QUndoStack())
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitExposed(page)
+    first = page.event_id  # the first event of the list is open; click the day of another one
+    event = next(e for e in demo.events.events() if e["title"].startswith("Olympiades") and e["id"] != first)
+    start = event["start"]
+    page.calendar.setCurrentPage(start.year, start.month)
+    grid = page.calendar.findChild(QTableView)
+    model = grid.model()
+    cells = [model.index(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())]
+    day = next(i for i in cells if str(i.data()) == str(start.day) and 0 < i.row())
+    with qtbot.waitSignal(page.calendar.clicked) as clicked:
+        qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=grid.visualRect(day).center())
+    assert clicked.args[0] == QDate(start.year, start.month, start.day)
+    assert page.event_id == event["id"]
+    assert page.list_model.row_dict(page.table.currentIndex().row())["id"] == event["id"]
+
+
+def test_a_bar_of_the_arabic_timeline_selects_its_action_in_the_list(qtbot, demo, arabic):
+    from ui.plans.page import PlansPage
+
+    page = PlansPage(demo, QUndoStack())
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitExposed(page)
+    page.load_plans()
+    timeline = page.timeline
+    row = next(r for r, a in enumerate(timeline.actions) if a["code"] == "2.1.1")
+    qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=timeline.bar_rect(row).center().toPoint())
+    action_id = timeline.actions[row]["id"]
+    assert page.editor.action_id == action_id
+    assert page.model.row_dict(page.table.currentIndex().row())["id"] == action_id
+    assert [i.row() for i in page.table.selectionModel().selectedRows()] == [page.table.currentIndex().row()]

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -53,6 +52,7 @@ from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.shortcuts import page_shortcuts
+from ui.common.tables import RecordsView
 from ui.events.headcounts import HeadcountGrid
 from ui.events.models import AttendanceModel, participant_name
 from ui.models import Column, RecordsModel
@@ -81,7 +81,7 @@ class EventsPage(QWidget):
         self.calendar.setGridVisible(True)
         self.calendar.clicked.connect(self._day_clicked)
         self.list_model = RecordsModel(EVENT_COLUMNS, parent=self)
-        self.table = QTableView()
+        self.table = RecordsView()  # selectRow works right to left too
         self.table.setObjectName("eventTable")
         self.table.setModel(self.list_model)
         self.table.verticalHeader().hide()
@@ -154,7 +154,7 @@ class EventsPage(QWidget):
         # --- participants
         self.attendance = AttendanceModel(self)
         self.attendance.dataChanged.connect(lambda *_a: self._attendance_summary())
-        self.att_view = QTableView()
+        self.att_view = RecordsView()  # selectRow works right to left too
         self.att_view.setObjectName("attendanceTable")
         self.att_view.setModel(self.attendance)
         self.att_view.verticalHeader().hide()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +23,7 @@ from coopdesk.i18n import N_, _, format_number, ngettext
 from ui.common import ChoiceCombo, commune_name, hide_for_viewer
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.shortcuts import page_shortcuts
+from ui.common.tables import RecordsView
 from ui.people.model import PeopleModel
 from ui.people.person_panel import PersonPanel, person_label
 from ui.people.tools import PeopleTools
@@ -60,7 +60,7 @@ class PeoplePage(QWidget):
         self.delete_button.clicked.connect(self.delete_person)
 
         self.model = PeopleModel(services.people, self)
-        self.table = QTableView()
+        self.table = RecordsView()  # selectRow works right to left too
         self.table.setObjectName("peopleTable")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)

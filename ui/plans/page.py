@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,7 @@ from ui.common.deleting import delete_key
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
+from ui.common.tables import RecordsView
 from ui.models import Column, RecordsModel
 from ui.plans.action_form import ActionEditor
 from ui.plans.timeline import Timeline
@@ -140,7 +140,7 @@ class PlansPage(LazyLoad, QWidget):
         filters.addWidget(self.export_button)
 
         self.model = RecordsModel(ACTION_COLUMNS, parent=self)
-        self.table = QTableView()
+        self.table = RecordsView()  # selectRow works right to left too
         self.table.setObjectName("actionTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
