@@ -120,7 +120,14 @@ class PeoplePage(QWidget):
         hide_for_viewer(services, self.new_button)
         QWidget.setTabOrder(self.search, self.new_button)
         QWidget.setTabOrder(self.new_button, self.delete_button)
-        QWidget.setTabOrder(self.delete_button, self.commune)
+        # then the tool row (built after the table) before the filters: Tab goes down the page as it reads
+        tools = self.tools
+        for first, second in ((self.delete_button, tools.import_button), (tools.import_button, tools.export_button),
+                              (tools.export_button, tools.duplicates_button),
+                              (tools.duplicates_button, tools.anonymise_button),
+                              (tools.anonymise_button, tools.progress.cancel_button),
+                              (tools.progress.cancel_button, self.commune)):
+            QWidget.setTabOrder(first, second)
         QWidget.setTabOrder(self.commune, self.sex)
         QWidget.setTabOrder(self.sex, self.action)
         QWidget.setTabOrder(self.action, self.disability)
