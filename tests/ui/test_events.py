@@ -176,3 +176,22 @@ def test_anonymous_counts_typed_in_the_age_band_grid_then_undo(qtbot, page, demo
     assert demo.events.headcounts(ev["id"])[("F", "0-14")] == 12
     assert demo.events.event(ev["id"])["anonymous_f"] == 19
     assert page.findChild(QSpinBox, "headcount_F_0-14").value() == 12
+
+
+def test_an_empty_team_says_how_to_build_it_then_the_rule_as_members_come(qtbot, page, demo):
+    race = next(e for e in demo.events.events() if e["title"] == "Course féminine de Tiznit")
+    _open(page, race["id"])
+    page.tabs.setCurrentIndex(2)
+    page.team_combo.setCurrentIndex(0)  # "New team"
+    label = page.findChild(QLabel, "mixedLabel")
+    empty = label.text()
+    assert empty.startswith("ℹ") and "—" not in empty
+    cands = page.candidates
+    tiz = next(r for r in range(cands.rowCount()) if "(TIZ)" in cands.item(r).text())
+    page.candidate_view.setCurrentIndex(cands.index(tiz, 0))
+    qtbot.mouseClick(page.findChild(QPushButton, "addMember"), Qt.MouseButton.LeftButton)
+    assert label.text() != empty and "Tiznit" in label.text()  # not mixed: only Tiznit
+    member = page.members.index(0, 0)
+    page.member_view.setCurrentIndex(member)
+    qtbot.mouseClick(page.findChild(QPushButton, "removeMember"), Qt.MouseButton.LeftButton)
+    assert label.text() == empty

@@ -560,7 +560,10 @@ class EventsPage(QWidget):
         names = {c["code"]: commune_name(c) for c in self.communes}
         present = ", ".join(names.get(c, c) for c in check["communes"]) or "—"
         needed = bool(self.current.get("mixed_teams"))
-        if check["mixed"]:
+        if not ids:  # nothing to judge yet: say how to build the team, not "only —"
+            text = "ℹ " + _("Add participants of both towns to the team.")
+            color = "#555555"
+        elif check["mixed"]:
             text = "✔ " + _("Mixed team: residents of {communes}.").format(communes=present)
             color = "#1b5e20"
         else:
