@@ -18,6 +18,20 @@ LOCAL_BY_DEFAULT: dict[str, frozenset[str]] = {
 }
 
 
+# Files attached to a beneficiary's records (a scanned consent form, a medical certificate, a photo)
+# are as personal as the fields that stay home, and their names and contents cannot be split into
+# fields that travel and fields that do not: between communes they do not travel at all, neither the
+# attachment row nor the file. Nodes of the same commune receive them.
+HOME_ATTACHMENTS = frozenset({"person", "consent", "enrolment", "milestone", "participation"})
+
+
+def row_travels(entity: str, values: dict[str, object]) -> bool:
+    """Whether a whole row may travel to a node of another commune (``values``: its fields)."""
+    if entity == "attachment":
+        return values.get("entity") not in HOME_ATTACHMENTS
+    return True
+
+
 class Policy:
     def __init__(self, overrides: dict[tuple[str, str], bool] | None = None) -> None:
         self.overrides = overrides or {}

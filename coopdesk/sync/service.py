@@ -488,7 +488,11 @@ class SyncService:
                 t = model.__table__
                 # Typed values, normalised, sorted in Python: the same bytes on SQLite and PostgreSQL
                 # (whose text collation would order the ids differently).
-                rows = sorted(tuple(_norm(v) for v in r) for r in conn.execute(select(*[t.c[k] for k in ["id", *keep]])))
+                names = ["id", *keep]
+                extra = [k for k in ("entity",) if e == "attachment" and k not in names]  # what row_travels reads
+                rows = sorted(tuple(_norm(v) for v in r[:len(names)])
+                              for r in conn.execute(select(*[t.c[k] for k in names + extra]))
+                              if same or policy.row_travels(e, dict(zip(names + extra, r, strict=True))))
                 for row in rows:
                     h.update(json.dumps(list(row), ensure_ascii=False, separators=(",", ":")).encode())
                     h.update(b"\n")
@@ -635,6 +639,15 @@ def _collect(conn: Any, partner: SyncPartner, same: bool, full: bool) -> tuple[b
                                                                         tp.c.seq <= hi)):
             if included(e, f, f"x.{po}", sq) or (f == state.DELETED and included(e, "id", f"x.{po}", sq)):
                 prevs.append([e, rid, f, h, po, sq])
+    home: set[tuple[str, str]] = set()
+    if not same:  # whole rows that stay in their commune (a beneficiary's files: policy.row_travels)
+        ids = rows.get("attachment", set()) | {r for e, r, *_x in losers if e == "attachment"} | \
+            {p[1] for p in prevs if p[0] == "attachment"}
+        for rid, st in state.load_states(conn, "attachment", sorted(ids)).items():
+            if not policy.row_travels("attachment", {f: w[2] for f, w in st.items()}):
+                home.add(("attachment", rid))
+        losers = [x for x in losers if (x[0], x[1]) not in home]
+        prevs = [x for x in prevs if (x[0], x[1]) not in home]
     # Group writes by entity and field set: compact and well compressible.
     blocks: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
@@ -642,6 +655,8 @@ def _collect(conn: Any, partner: SyncPartner, same: bool, full: bool) -> tuple[b
     for e in sorted(rows):
         states = state.load_states(conn, e, sorted(rows[e]))
         for rid in sorted(states):
+            if (e, rid) in home:
+                continue
             st = states[rid]
             writes: dict[tuple[str, int], dict[str, Any]] = defaultdict(dict)
             for f, (h, sq, v) in st.items():

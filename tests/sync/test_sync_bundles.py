@@ -250,6 +250,30 @@ def test_sharing_policy_keeps_identifying_fields_home(nodes, tmp_path):
     assert b.sync.import_bundles([path])["bundles"][0]["full"] is False
 
 
+def test_a_beneficiarys_files_stay_in_their_commune(nodes, tmp_path):
+    """A scanned consent form attached to a Tiznit beneficiary (its name and its bytes both say who
+    it is) never reaches Villeneuve; a file attached to an event does; a PC of Tiznit gets both."""
+    a, b, a2 = nodes["TIZ"], nodes["VLG"], nodes["TIZ2"]
+    p = a.people.create_person(first_name="Zineb", last_name="Oubahammou", sex="F", commune="TIZ")
+    a.attachments.attach("person", p["id"], data=b"%PDF consentement signe par Zineb Oubahammou",
+                         filename="consentement-oubahammou.pdf")
+    ev = a.events.create_event(title="Olympiade", start="2026-06-01")
+    a.attachments.attach("event", ev["id"], data=b"programme de la journee", filename="programme.pdf")
+    [path] = a.sync.export_bundle("VLG", tmp_path / "v")
+    _manifest, payload = container.open_parts([open(path, "rb").read()], b.sync._keys(), b.sync._trusted())
+    (n,) = struct.unpack_from(">Q", payload, 6)
+    text = (payload[:14] + lzma.decompress(payload[14:14 + n]) + payload[14 + n:]).decode("utf-8", "replace").lower()
+    assert "oubahammou" not in text and "consentement" not in text
+    assert "programme" in text
+    b.sync.import_bundles([path])
+    assert b.attachments.attachments("person", p["id"]) == []
+    assert [x["filename"] for x in b.attachments.attachments("event", ev["id"])] == ["programme.pdf"]
+    assert same_state(a, b, tmp_path)
+    ship(a, a2, tmp_path / "t")
+    [doc] = a2.attachments.attachments("person", p["id"])
+    assert a2.attachments.content(doc["id"]).startswith(b"%PDF consentement")
+
+
 def test_clock_a_day_ahead_loses_to_a_later_real_edit(nodes, tmp_path):
     a, b, c = nodes["TIZ"], nodes["TIZ2"], nodes["TIZ3"]
     ev = a.events.create_event(title="Foire", start="2026-05-01")

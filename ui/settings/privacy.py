@@ -289,6 +289,8 @@ class PrivacySection(LazyLoad, QTabWidget):
             "<p>" + html.escape(_("Disability details are health data (GDPR article 9, Moroccan law 09-08): they "
                                   "never cross the border by default, and only users with the health permission "
                                   "see them.")) + "</p>",
+            "<p>" + html.escape(_("Files attached to a beneficiary (a scanned consent form, a certificate) stay "
+                                  "in the commune too, name and content.")) + "</p>",
             "<p>" + html.escape(_("Sites of the same commune receive everything. Plans, actions, events, "
                                   "committee meetings, decisions and funding travel in full.")) + "</p>",
         ]
