@@ -131,3 +131,30 @@ def test_lock_the_evaluated_year_then_nothing_changes(qtbot, window, demo, monke
         demo.plans.update_action(action["id"], title="X")
     combo.setCurrentIndex(next(i for i in range(combo.count()) if "2026" in combo.itemText(i)))
     assert not lock.isEnabled()  # 2026 is not evaluated yet
+
+
+def test_hovering_a_bar_of_the_timeline_tells_the_action_its_dates_and_status(qtbot, demo):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QToolTip
+
+    from ui.plans.page import PlansPage
+
+    page = PlansPage(demo, QUndoStack())
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()  # tooltips show in the active window
+    qtbot.waitUntil(page.isActiveWindow)
+    page.load_plans()
+    timeline = page.timeline
+    row = next(r for r, a in enumerate(timeline.actions) if a["code"] == "1.1.1")
+    qtbot.mouseMove(timeline, timeline.bar_rect(row).center().toPoint())
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
+    text = QToolTip.text()
+    assert text.startswith("1.1.1 — Accompagnement de 120 personnes")
+    assert "2026" in text.splitlines()[1]
+    assert text.splitlines()[2] == "En cours"
+    qtbot.mouseMove(timeline, timeline.bar_rect(row).center().toPoint() + QPoint(0, 400))
+    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=5000)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from coopdesk.i18n import format_date
+from coopdesk.domain import constants as C
+from coopdesk.i18n import _, format_date
 
 ROW_H = 20
 HEADER_H = 22
@@ -19,7 +20,8 @@ STATUS_COLOURS = {"planned": "#5b8def", "in_progress": "#f0a030", "done": "#3aa7
 
 
 class Timeline(QWidget):
-    """Mirrors itself in a right-to-left layout; a click on a bar emits the action's id."""
+    """Mirrors itself in a right-to-left layout; a click on a bar emits the action's id; hovering a
+    bar tells which action it is, its dates and status (the row shows only the code)."""
 
     action_clicked = Signal(str)
 
@@ -86,10 +88,36 @@ class Timeline(QWidget):
             p.drawLine(int(x), HEADER_H - 2, int(x), self.height())
         p.end()
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
-        pos = event.position()
+    def row_at(self, pos) -> int | None:
         for row in range(len(self.actions)):
             if self.bar_rect(row).adjusted(-2, -3, 2, 3).contains(pos):
-                self.action_clicked.emit(self.actions[row]["id"])
-                return
+                return row
+        return None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        row = self.row_at(event.position())
+        if row is not None:
+            self.action_clicked.emit(self.actions[row]["id"])
+            return
         super().mousePressEvent(event)
+
+    def bar_text(self, row: int) -> str:
+        a = self.actions[row]
+        start, end = a.get("start") or a.get("end"), a.get("end") or a.get("start")
+        status = C.ACTION_STATUSES.get(a.get("status", ""))
+        lines = [f"{a.get('code', '')} — {a.get('title', '')}",
+                 _("{start} to {end}").format(start=format_date(start, "medium"), end=format_date(end, "medium"))]
+        if status:
+            lines.append(_(status))
+        return "\n".join(lines)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            row = self.row_at(event.pos())
+            if row is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(event.globalPos(), self.bar_text(row), self, self.bar_rect(row).toRect())
+            return True
+        return super().event(event)
