@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QToolTip
 
 
 def select_row(view: QTableView, row: int) -> None:
@@ -33,10 +33,23 @@ def select_row(view: QTableView, row: int) -> None:
 
 
 class RecordsView(QTableView):
-    """A QTableView whose ``selectRow`` works in both directions (see :func:`select_row`)."""
+    """A QTableView whose ``selectRow`` works in both directions (see :func:`select_row`), and
+    whose cells cut short ("…") show their whole text when the mouse rests on them."""
 
     def selectRow(self, row: int) -> None:  # noqa: N802 (Qt API)
         select_row(self, row)
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.ToolTip:
+            index = self.indexAt(event.pos())
+            if index.isValid() and not index.data(Qt.ItemDataRole.ToolTipRole):
+                text = str(index.data() or "")
+                rect = self.visualRect(index)
+                # the text's width plus the cell's margins, as the delegate draws it
+                if text and "\n" not in text and self.fontMetrics().horizontalAdvance(text) + 8 > rect.width():
+                    QToolTip.showText(event.globalPos(), text, self.viewport(), rect)
+                    return True
+        return super().viewportEvent(event)
 
 
 def records_view(model: QAbstractItemModel, name: str, stretch: int = 1, *,
