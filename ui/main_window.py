@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.i18n import N_, _, current_language
 from coopdesk.services import Services
+from ui.common.labels import commune_name
 from ui.common.layout_memory import restore_splitters, save_splitters
 from ui.dashboard import DashboardPage
 
@@ -145,9 +146,11 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         site = self.svc.setup.site()
-        self.setWindowTitle(_("CoopDesk — {site}").format(site=site["commune_name"]))
-        self.site_label.setText(_("Node {node} · {commune}").format(node=site["node_code"],
-                                                                    commune=site["commune_name"]))
+        # the commune's name in the UI language (تيزنيت in Arabic), as on every page
+        commune = next((c for c in self.svc.setup.communes() if c["id"] == site["commune_id"]), None)
+        name = commune_name(commune) if commune else site["commune_name"]
+        self.setWindowTitle(_("CoopDesk — {site}").format(site=name))
+        self.site_label.setText(_("Node {node} · {commune}").format(node=site["node_code"], commune=name))
         for row, (_key, title) in enumerate(AREAS):
             self.nav.item(row).setText(_(title))
         # As wide as the longest title in this language (Arabic pages would squeeze it), no wider:

@@ -62,3 +62,13 @@ def test_splitters_are_remembered_from_one_session_to_the_next(window, qtbot, de
     splitter = again.pages["plans"].findChild(QSplitter)
     qtbot.waitUntil(lambda: splitter.sizes()[1] > 0)
     assert abs(splitter.sizes()[0] - moved[0]) <= 2
+
+
+def test_the_window_names_its_commune_in_the_language_of_the_interface(window):
+    tiznit = next(c for c in window.svc.setup.communes() if c["code"] == "TIZ")
+    assert window.site_label.text().endswith("Tiznit")
+    window.set_language("ar")
+    assert window.site_label.text().endswith(tiznit["name_ar"])
+    assert tiznit["name_ar"] in window.windowTitle()
+    window.set_language("fr")
+    assert window.windowTitle().endswith("Tiznit")
