@@ -26,6 +26,7 @@ class IndicatorChart(QChartView):
         self.sets: dict[str, QBarSet] = {}
         chart = QChart()
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setShowToolTips(True)  # a legend cut short ("…") shows its whole text on hover
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.setChart(chart)
 
