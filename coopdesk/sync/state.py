@@ -1026,15 +1026,23 @@ class _Applier:
                 continue
             attr = columns_for(model).col_to_attr.get(col, col)
             t = _t("sync_row")
+            # A few parents: the states that mention each (a text search per parent). Many (the undo
+            # of a big import or delete): every state of the child table read once.
+            if len(ids) <= 20:
+                queries = [select(t.c.row_id, t.c.state).where(t.c.entity == child.name, t.c.state.contains(rid))
+                           for rid in sorted(ids)]
+            else:
+                queries = [select(t.c.row_id, t.c.state).where(t.c.entity == child.name)]
             found: set[str] = set()
-            for rid in sorted(ids):
-                q = select(t.c.row_id, t.c.state).where(t.c.entity == child.name, t.c.state.contains(rid))
+            mine = dirty.get(child.name, {})
+            for q in queries:
                 for crid, text in self.conn.execute(q):
+                    if crid in mine or crid in found:
+                        continue
                     st = decode_state(text)
-                    if st.get(attr, [0, 0, None])[2] == rid and not st.get(DELETED, [0, 0, False])[2]:
-                        if crid not in dirty.get(child.name, {}):
-                            dirty.setdefault(child.name, {})[crid] = st
-                            found.add(crid)
+                    if st.get(attr, [0, 0, None])[2] in ids and not st.get(DELETED, [0, 0, False])[2]:
+                        dirty.setdefault(child.name, {})[crid] = st
+                        found.add(crid)
             if found:
                 self.revive_children(child.name, found, dirty)
 

@@ -80,3 +80,26 @@ def test_a_restored_backup_does_not_reuse_change_or_bundle_numbers_the_partner_a
     assert {o["id"] for o in a.funding.organisations()} >= {org["id"], after["id"]}
     both_ways(a, b, tmp_path, "5")
     assert converged(a, b)
+
+
+def test_many_records_enrolled_elsewhere_while_deleted_here_come_back_with_their_enrolments(nodes, tmp_path):
+    """25 persons deleted on one PC while another enrols them: there the enrolments wait hidden
+    (their person is gone); when the persons are put back, one bundle brings all 25 enrolments back."""
+    a, b = nodes["TIZ"], nodes["TIZ2"]
+    plan = a.plans.create_plan(2026)
+    act = a.plans.create_action(plan_id=plan["id"], code="1.1.1", axis_id=axis_id("I"), title="Tawori")
+    ids = [a.people.create_person(first_name=f"Omar {i}", last_name="Bakkali", sex="M", commune="TIZ")["id"]
+           for i in range(25)]
+    ship(a, b, tmp_path / "1")
+    snaps = [a.people.delete_person(pid) for pid in ids]
+    for pid in ids:
+        b.people.enrol(pid, act["id"])
+    ship(a, b, tmp_path / "2")
+    assert b.people.enrolments(act["id"]) == []  # hidden: their persons are deleted
+    for snap in snaps:
+        a.people.restore_person(snap)
+    ship(a, b, tmp_path / "3")  # 25 persons back in one bundle: their enrolments show again
+    assert sorted(e["person_id"] for e in b.people.enrolments(act["id"])) == sorted(ids)
+    both_ways(a, b, tmp_path, "4")
+    assert converged(a, b)
+    assert len(a.people.enrolments(act["id"])) == 25
