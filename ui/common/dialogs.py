@@ -45,3 +45,29 @@ def open_folder(path: str) -> bool:
     from PySide6.QtGui import QDesktopServices
 
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def ask_date(parent: QWidget | None, title: str, label: str, default: object = "") -> str | None:
+    """A date typed or picked from a calendar (``DateField``), as the text typed; None on Cancel.
+    The service that receives it checks it and says what is wrong."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+
+    from ui.common.forms import DateField
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    field = DateField()
+    field.setText(default)
+    caption = QLabel(label)
+    caption.setBuddy(field.edit)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    lay = QVBoxLayout(dialog)
+    lay.addWidget(caption)
+    lay.addWidget(field)
+    lay.addWidget(buttons)
+    field.edit.setFocus()
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return field.text()

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.domain import constants as C
-from coopdesk.errors import CoopError
+from coopdesk.errors import CoopError, ValidationError
 from coopdesk.i18n import N_, _, format_date
-from ui.common import DateField, Form, axis_name, execute, hide_for_viewer, report_error
+from ui.common import DateField, Form, axis_name, dialogs, execute, hide_for_viewer, report_error
 from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.lazy import LazyLoad
@@ -236,9 +236,16 @@ class ConventionPage(LazyLoad, QWidget):
             return
         conv, aid = self.svc.convention, a["id"]
         previous = a["signed_tiz" if commune == "TIZ" else "signed_vlg"]
+        title = _("Signature of amendment no. {number}").format(number=a["number"])
+        # the day it was signed, which is often not the day it is recorded here
+        on = dialogs.ask_date(self, title, _("Date of the signature:"), previous or dt.date.today())
+        if on is None:
+            return
         try:
-            execute(self.undo_stack, _("Signature of amendment no. {number}").format(number=a["number"]),
-                    do=lambda: conv.sign_amendment(aid, commune, dt.date.today()),
+            if not on:
+                raise ValidationError("required", field="signed_on")
+            execute(self.undo_stack, title,
+                    do=lambda: conv.sign_amendment(aid, commune, on),
                     undo=lambda _r: conv.set_amendment_signature(aid, commune, previous), after=self.refresh)
         except CoopError as exc:
             report_error(self, exc)
