@@ -28,6 +28,7 @@ from coopdesk.i18n import _, format_date, format_percent, ngettext
 from coopdesk.services import Services
 from ui.common import commune_name
 from ui.common.lazy import LazyLoad
+from ui.common.tables import RecordsView
 from ui.models import Column, RecordsModel
 
 
@@ -79,7 +80,7 @@ class DashboardPage(LazyLoad, QWidget):
         self.plan_id = ""
 
         self.indicators = RecordsModel(INDICATOR_COLUMNS, parent=self)
-        self.indicator_view = QTableView()
+        self.indicator_view = RecordsView()  # rows selected right to left too; cut names on hover
         self.indicator_view.setObjectName("indicatorTable")
         self.indicator_view.setModel(self.indicators)
         header = self.indicator_view.horizontalHeader()
