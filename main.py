@@ -7,9 +7,13 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
-from ui.app import run
+# No cyclic garbage collection while the app starts: ui.app.run resumes it once the window is shown.
+gc.disable()
+
+from ui.app import run  # noqa: E402 - after the collector is paused
 
 if __name__ == "__main__":
     raise SystemExit(run(sys.argv))

@@ -6,6 +6,7 @@ Nothing here touches SQL: the database is opened through ``coopdesk.services``.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -78,18 +79,32 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv if argv is None else argv)
-    args = parse_args(argv[1:])
-    app = QApplication.instance() or QApplication(argv[:1])
-    app.setOrganizationName("CoopDesk")
-    app.setApplicationName("CoopDesk")
-    window = build_window(app, args, QSettings())
-    if isinstance(window, int):
-        return window
-    window.show()
+    gc.disable()  # already done by main.py; here for a start through the ``coopdesk-gui`` entry point
+    try:
+        argv = list(sys.argv if argv is None else argv)
+        args = parse_args(argv[1:])
+        app = QApplication.instance() or QApplication(argv[:1])
+        app.setOrganizationName("CoopDesk")
+        app.setApplicationName("CoopDesk")
+        window = build_window(app, args, QSettings())
+        if isinstance(window, int):
+            return window
+        window.show()
+    finally:
+        resume_gc()
     code = app.exec()
     window.svc.close()
     return code
+
+
+def resume_gc() -> None:
+    """End of the start: the cyclic garbage collector, paused by ``main.py`` while the app's modules
+    load and the first screen is built, runs again. What the start made (some 150 000 objects that
+    live as long as the app: modules, classes, the mapping, the window) is frozen out of its sight
+    first, so no collection ever walks it again; collecting among those objects while they were
+    made took about a tenth of the start (docs/performance.md, "Desktop")."""
+    gc.freeze()
+    gc.enable()
 
 
 def build_window(app: QApplication, args: argparse.Namespace, settings: QSettings) -> MainWindow | int:

@@ -48,7 +48,10 @@ def child(db: str, search: str) -> dict:
     """Inside the app process: start as the app does, show the list, type a search; timings
     printed as JSON. Only what the app itself runs comes before READY (QtTest, the timing helpers
     of this module are loaded after it)."""
-    from ui.app import build_window, parse_args  # first, as main.py: it imports the core before Qt
+    import gc
+
+    gc.disable()  # as main.py: no cyclic garbage collection while the app starts
+    from ui.app import build_window, parse_args, resume_gc  # first, as main.py: the core before Qt
 
     from PySide6.QtCore import QSettings  # isort: skip
     from PySide6.QtWidgets import QApplication  # isort: skip
@@ -60,6 +63,7 @@ def child(db: str, search: str) -> dict:
         raise SystemExit(window)
     window.resize(1366, 768)
     window.show()
+    resume_gc()  # as ui.app.run, before its event loop
     app.processEvents()
     print("READY", flush=True)
     import time
