@@ -1,7 +1,8 @@
 """Sync bookkeeping tables (delta-state, field-level last-writer-wins).
 
 * ``sync_row``: per synced row, the winning value of every field with its stamp
-  ``{field: [hlc, seq, value]}`` (``__deleted__`` is a field: the tombstone). The entity tables are
+  ``{field: [hlc, seq, value]}`` (``__deleted__`` is a field: the tombstone, also kept in the
+  ``deleted`` column so tombstones are found without reading every state). The entity tables are
   a materialised view of this state; values of deleted rows stay here so a delete can be reversed.
 * ``sync_touch``: "write ``seq`` of ``origin`` touched this row" — the per-origin write log that
   tells what a partner lacks (only ids, no values).
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coopdesk.db.models import Base, Synced, utcnow
@@ -27,10 +28,17 @@ from coopdesk.db.models import Base, Synced, utcnow
 
 class SyncRow(Base):
     __tablename__ = "sync_row"
-    __table_args__ = {"sqlite_with_rowid": False}  # the key is the row: one B-tree, not two
+    __table_args__ = (
+        # Tombstones found without reading every state (open "delete" conflicts, the dashboard):
+        # a partial index, so the live rows of a first sync write nothing into it.
+        Index("ix_sync_row_deleted", "entity", "row_id", sqlite_where=text("deleted = 1"),
+              postgresql_where=text("deleted")),
+        {"sqlite_with_rowid": False},  # the key is the row: one B-tree, not two
+    )
     entity: Mapped[str] = mapped_column(String(40), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     state: Mapped[str] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)  # the state is a tombstone
 
 
 class SyncTouch(Base):

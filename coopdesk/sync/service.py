@@ -735,7 +735,7 @@ def _open_conflicts(conn: Any) -> list[dict[str, Any]]:
     by_row: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for e, rid, f, h, v in rows:
         by_row[(e, rid)].append((f, h, json.loads(v)))
-    deleted = conn.execute(select(tr.c.entity, tr.c.row_id).where(tr.c.state.contains(f'"{state.DELETED}"'))).all()
+    deleted = conn.execute(select(tr.c.entity, tr.c.row_id).where(tr.c.deleted == True)).all()  # noqa: E712 (the partial index)
     keys_ = set(by_row) | {(e, r) for e, r in deleted}
     for e, rid in sorted(keys_):
         st = state.load_states(conn, e, [rid]).get(rid, {})

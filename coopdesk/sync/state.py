@@ -368,14 +368,16 @@ def load_states(conn: Connection, entity: str, row_ids: Iterable[str]) -> dict[s
 
 def save_states(conn: Connection, entity: str, states: dict[str, State]) -> None:
     if states:
-        upsert(conn, _t("sync_row"), [{"entity": entity, "row_id": rid, "state": encode_state(st)}
-                                      for rid, st in states.items()], ["entity", "row_id"], ["state"])
+        upsert(conn, _t("sync_row"), [{"entity": entity, "row_id": rid, "state": encode_state(st),
+                                       "deleted": is_deleted(st)} for rid, st in states.items()],
+               ["entity", "row_id"], ["state", "deleted"])
 
 
-def _insert_new_states(conn: Connection, rows: Iterable[tuple[str, str, str]]) -> None:
-    """Rows that have no state yet, ``(entity, row_id, state text)``: a plain insert (the common
-    case of a first sync)."""
-    insert_rows(conn, _t("sync_row"), ("entity", "row_id", "state"), rows)
+def _insert_new_states(conn: Connection, rows: Iterable[tuple[str, str, State]]) -> None:
+    """Rows that have no state yet, ``(entity, row_id, state)``: a plain insert (the common case of
+    a first sync)."""
+    insert_rows(conn, _t("sync_row"), ("entity", "row_id", "state", "deleted"),
+                ((e, rid, encode_state(st), is_deleted(st)) for e, rid, st in rows))
 
 
 def prev_set(conn: Connection, entity: str, row_ids: Iterable[str]) -> set[tuple[str, str, str]]:
@@ -516,7 +518,7 @@ def local_writes(conn: Connection, origin: str, clock: Any, writes: list[LocalWr
                 prevs.append((w.entity, w.row_id, f, h, origin, seq))
         touches.append((origin, seq, w.entity, w.row_id))
         seq += 1
-    new_rows = [(e, rid, encode_state(st)) for (e, rid), st in states.items() if (e, rid) not in known]
+    new_rows = [(e, rid, st) for (e, rid), st in states.items() if (e, rid) not in known]
     _insert_new_states(conn, new_rows)
     for entity in by_entity:
         save_states(conn, entity, {rid: st for (e, rid), st in states.items() if e == entity and (e, rid) in known})
@@ -617,8 +619,7 @@ def merge_remote(conn: Connection, blocks: list[tuple[str, tuple[str, ...], list
             elif not deleted:
                 cnt["updated"] += 1
         # In key order: inserting into the primary key's B-tree in order touches each page once.
-        _insert_new_states(conn, ((entity, rid, encode_state(states[rid]))
-                                  for rid in sorted(changed) if rid not in known))
+        _insert_new_states(conn, ((entity, rid, states[rid]) for rid in sorted(changed) if rid not in known))
         save_states(conn, entity, {rid: states[rid] for rid in changed if rid in known})
     if touches:
         _record_touches(conn, touches)

@@ -177,9 +177,13 @@ def upgrade() -> None:
     sa.Column('entity', sa.String(length=40), nullable=False),
     sa.Column('row_id', sa.String(length=36), nullable=False),
     sa.Column('state', sa.Text(), nullable=False),
+    sa.Column('deleted', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('entity', 'row_id'),
     sqlite_with_rowid=False
     )
+    with op.batch_alter_table('sync_row', schema=None) as batch_op:
+        batch_op.create_index('ix_sync_row_deleted', ['entity', 'row_id'], unique=False, sqlite_where=sa.text('deleted = 1'), postgresql_where=sa.text('deleted'))
+
     op.create_table('sync_touch',
     sa.Column('origin', sa.String(length=16), nullable=False),
     sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
@@ -808,6 +812,9 @@ def downgrade() -> None:
     op.drop_table('user')
     op.drop_table('sync_vector')
     op.drop_table('sync_touch')
+    with op.batch_alter_table('sync_row', schema=None) as batch_op:
+        batch_op.drop_index('ix_sync_row_deleted', sqlite_where=sa.text('deleted = 1'), postgresql_where=sa.text('deleted'))
+
     op.drop_table('sync_row')
     with op.batch_alter_table('sync_prev', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sync_prev_origin'))
