@@ -96,8 +96,31 @@ def window(qtbot, demo, settings):
 
     fonts.load_app_fonts()
     apply_language(QApplication.instance(), "fr")
+    from ui.common.forms import Form
+
+    def forget_typing(window) -> None:
+        """What a test typed and left unsaved would make closing the window ask (a modal question)."""
+        for form in window.findChildren(Form):
+            form.mark_saved()
+
     w = MainWindow(demo, settings=settings)
-    qtbot.addWidget(w)
+    qtbot.addWidget(w, before_close_func=forget_typing)
     w.show()
     yield w
     apply_language(QApplication.instance(), "fr")
+
+
+@pytest.fixture(autouse=True)
+def _no_waiting_message_box(request, monkeypatch):
+    """A message box nobody answers would wait for a click until CI gives up: in a Qt test one not
+    replaced by the test (``dialogs.confirm``, ``dialogs.warn``…) fails it at once instead."""
+    if "qtbot" not in request.fixturenames:
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    def refuse(*args, **kwargs):
+        text = args[2] if len(args) > 2 else kwargs.get("text", "")
+        raise AssertionError(f"a message box would wait for a click: {text}")
+
+    for name in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))

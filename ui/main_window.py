@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.i18n import N_, _, current_language
 from coopdesk.services import Services
+from ui.common import dialogs
 from ui.common.labels import commune_name
 from ui.common.layout_memory import restore_splitters, save_splitters
 from ui.dashboard import DashboardPage
@@ -136,10 +137,18 @@ class MainWindow(QMainWindow):
         self.act_redo = self.undo_stack.createRedoAction(self)
         self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
         self.act_quit = QAction(self)
-        self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        # The platform's Quit keys; Windows (and Qt without a desktop theme) has none: Ctrl+Q then.
+        self.act_quit.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+                                   or [QKeySequence("Ctrl+Q")])
         self.act_quit.triggered.connect(self.close)
+        # One window: the standard Close keys (Ctrl+W, Ctrl+F4) close it, as Quit does.
+        self.act_close = QAction(self)
+        self.act_close.setShortcuts(QKeySequence.StandardKey.Close)
+        self.act_close.triggered.connect(self.close)
         self.menu_file = self.menuBar().addMenu("")
+        self.menu_file.addAction(self.act_close)
         self.menu_file.addAction(self.act_quit)
+        self.addActions([self.act_close, self.act_quit])  # their keys work wherever the focus is
         self.menu_edit = self.menuBar().addMenu("")
         self.menu_edit.addAction(self.act_undo)
         self.menu_edit.addAction(self.act_redo)
@@ -159,6 +168,7 @@ class MainWindow(QMainWindow):
         self.menu_file.setTitle(_("&File"))
         self.menu_edit.setTitle(_("&Edit"))
         self.act_quit.setText(_("&Quit"))
+        self.act_close.setText(_("&Close"))
         for page in self.pages.values():
             if hasattr(page, "retranslate"):
                 page.retranslate()
@@ -191,7 +201,23 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 760)
 
+    def unsaved(self) -> list[str]:
+        """The titles of the areas whose open form holds changes not saved yet."""
+        from ui.common.forms import Form
+
+        titles = dict(AREAS)
+        out = []
+        for key, page in dict.items(self.pages):  # the pages built in this session
+            if isinstance(page, QWidget) and any(f.is_modified() for f in page.findChildren(Form)):
+                out.append(_(titles[key]))
+        return out
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        unsaved = self.unsaved()
+        if unsaved and not dialogs.confirm(self, _("Changes in {areas} are not saved. Close CoopDesk and lose "
+                                                   "them?").format(areas=", ".join(unsaved))):
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         for key, page in dict.items(self.pages):  # the pages built in this session
             save_splitters(self.settings, key, page)

@@ -66,7 +66,8 @@ def test_sync_status_per_partner_and_its_conflicts_open_the_sync_centre(window, 
     texts = [view.item(i).text() for i in range(view.count())]
     partner = texts[0]
     assert partner.startswith("VLG (Villeneuve-la-Garenne)")
-    assert "no. 1" in partner.splitlines()[1] and "no. 1" in partner.splitlines()[2]
+    # the window is in French: "Dernier lot envoyé : n° 1, <date>" and "… reçu : n° 1, <date>"
+    assert "n° 1," in partner.splitlines()[1] and "n° 1," in partner.splitlines()[2]
     assert partner.splitlines()[3].startswith("2 ")  # changes waiting to be sent
     assert texts[1].startswith("⚠ 1 ")  # one open conflict, an item of its own
 

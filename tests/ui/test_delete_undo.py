@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from coopdesk.errors import CoopError
-from coopdesk.i18n import _
+from coopdesk.i18n import _, ngettext
 from coopdesk.services.base import Actor
 from ui.common import dialogs
 from ui.main_window import AREAS
@@ -220,7 +220,8 @@ def test_undo_of_an_import_removes_its_persons_and_redo_brings_them_back(window,
     created = {p["id"] for name in ("Zerhouniya", "Quentinet") for p in demo.people.search(name)}
     assert len(created) == 2 and demo.people.count() == before + 2
     assert page.model.rowCount() == before + 2
-    assert window.undo_stack.undoText() == _("Import {n} records from a spreadsheet").format(n=2)
+    assert window.undo_stack.undoText() == ngettext("Import {n} record from a spreadsheet",
+                                                   "Import {n} records from a spreadsheet", 2).format(n=2)
     _click(qtbot, wizard, "importClose")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)

@@ -210,6 +210,7 @@ class Form(QWidget):
         self._labels: dict[str, tuple[QLabel, str | Callable[[], str]]] = {}
         self._errors: dict[str, QLabel] = {}
         self._aliases: dict[str, str] = {}
+        self._baseline: dict[str, Any] | None = None  # the values as last loaded or saved
 
     def add(self, name: str, label: str | Callable[[], str], widget: QWidget, *,
             aliases: tuple[str, ...] = ()) -> QWidget:
@@ -257,11 +258,21 @@ class Form(QWidget):
         for name, w in self.fields.items():
             if name in record:
                 _write(w, record[name])
+        self.mark_saved()
 
     def clear(self) -> None:
         self.clear_errors()
         for w in self.fields.values():
             _write(w, 0 if isinstance(w, QCheckBox | QSpinBox) else ([] if isinstance(w, CheckList) else ""))
+        self.mark_saved()
+
+    def mark_saved(self) -> None:
+        """What the form shows now is what the database holds (loaded, or just saved)."""
+        self._baseline = self.values()
+
+    def is_modified(self) -> bool:
+        """The user changed something since the record was loaded or saved (closing would lose it)."""
+        return self._baseline is not None and self.values() != self._baseline
 
     def clear_errors(self) -> None:
         for label in self._errors.values():
