@@ -86,16 +86,9 @@ class ConventionService:
             return as_dict(row)
 
     def sign_amendment(self, amendment_id: str, commune_code: str, on: Any) -> dict[str, Any]:
-        day = F.parse_date(on, "signed_on") or dt.date.today()
-        field = {"TIZ": "signed_tiz", "VLG": "signed_vlg"}.get(commune_code)
-        if field is None:
-            raise CoopError("minutes_signer_unknown")
-        with self.ctx.uow(write=True) as s:
-            row = get(s, Amendment, amendment_id, "amendment")
-            setattr(row, field, day)
-            out = as_dict(row)
-        out["valid"] = bool(out["signed_tiz"] and out["signed_vlg"])
-        return out
+        """Record the day a commune signed an amendment (today when ``on`` is empty)."""
+        return self.set_amendment_signature(amendment_id, commune_code,
+                                            F.parse_date(on, "signed_on") or dt.date.today())
 
     def set_amendment_signature(self, amendment_id: str, commune_code: str, on: Any = None) -> dict[str, Any]:
         """Set or clear (``on`` None) the date a commune signed an amendment: the undo of
