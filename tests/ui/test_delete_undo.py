@@ -235,8 +235,9 @@ def test_undo_of_an_import_removes_its_persons_and_redo_brings_them_back(window,
 
 
 def test_adding_an_amendment_is_undone_and_redone_as_the_same_amendment(window, qtbot, demo, seen, monkeypatch):
-    import ui.convention.page as convention_page
     from PySide6.QtWidgets import QInputDialog
+
+    import ui.convention.page as convention_page
 
     adopted = next(d["id"] for m in demo.committee.meetings() for d in demo.committee.meeting(m["id"])["decisions"]
                    if d["adopted"])
