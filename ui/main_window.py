@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
     def open_record(self, entity: str, row_id: str) -> None:
         target = {"plan": "plans", "action": "plans", "event": "events", "meeting": "committee",
                   "minutes": "committee", "convention": "convention", "person": "people",
-                  "sync": "sync", "sync_conflict": "sync"}.get(entity)
+                  "sync": "sync", "sync_conflict": "sync", "funding_request": "funding"}.get(entity)
         if target is None:
             return
         keys = [k for k, _t in AREAS]

@@ -158,3 +158,22 @@ def test_hovering_a_bar_of_the_timeline_tells_the_action_its_dates_and_status(qt
     assert text.splitlines()[2] == "En cours"
     qtbot.mouseMove(timeline, timeline.bar_rect(row).center().toPoint() + QPoint(0, 400))
     qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=5000)
+
+
+def test_a_funding_request_of_the_action_opens_in_the_funding_area(window, qtbot, demo):
+    """The action form lists its funding requests; a double-click opens one where it is edited."""
+    req = next(r for r in demo.funding.requests() if r.get("action_id"))
+    window.open_record("action", req["action_id"])
+    editor = window.pages["plans"].editor
+    view = editor.funding_view
+    editor.setCurrentWidget(view)
+    row = next(i for i, r in enumerate(editor.funding.rows) if r["id"] == req["id"])
+    rect = view.visualRect(editor.funding.index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double-click:
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, then again
+    from ui.main_window import AREAS
+
+    assert window.nav.currentRow() == [k for k, _t in AREAS].index("funding")
+    funding = window.pages["funding"]
+    current = funding.request_view.currentIndex()
+    assert current.isValid() and funding.requests.row_dict(current.row())["id"] == req["id"]

@@ -297,10 +297,17 @@ class FundingPage(LazyLoad, QWidget):
                          do=lambda: funding.delete_organisation(org["id"]), undo=funding.restore_records, after=after)
 
     def open_record(self, entity: str, row_id: str) -> None:
-        if entity == "funding_request":
-            for row, r in enumerate(self.requests.rows):
-                if r["id"] == row_id:
-                    self.request_view.selectRow(row)
+        if entity != "funding_request":
+            return
+        if not any(r["id"] == row_id for r in self.requests.rows):
+            if not self.year.count():
+                self.load_references()
+            self.year.setCurrentIndex(0)  # all years: the request may be of another year than this one
+            self.refresh_requests()
+        for row, r in enumerate(self.requests.rows):
+            if r["id"] == row_id:
+                self.request_view.selectRow(row)
+                self.request_view.setFocus()
 
     def screenshot_states(self):
         def first() -> None:

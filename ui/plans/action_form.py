@@ -38,6 +38,7 @@ from ui.common import (
 from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.labels import hide_for_viewer
+from ui.common.tables import records_view
 from ui.models import Column, RecordsModel
 
 ACTION_FIELDS = ("code", "title", "axis_id", "lead_commune_id", "start", "end", "status", "budget",
@@ -160,11 +161,9 @@ class ActionEditor(QTabWidget):
         self.addTab(tab_ind, "")
 
         self.funding = RecordsModel(FUNDING_COLUMNS, parent=self)
-        self.funding_view = QTableView()
-        self.funding_view.setObjectName("actionFundingTable")
-        self.funding_view.setModel(self.funding)
-        self.funding_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.funding_view.verticalHeader().hide()
+        # Read here; a request opens in the Funding area (double-click or Enter), where it is edited.
+        self.funding_view = records_view(self.funding, "actionFundingTable", 0)
+        self.funding_view.activated.connect(self._open_request)
         self.addTab(self.funding_view, "")
 
         save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
@@ -320,6 +319,11 @@ class ActionEditor(QTabWidget):
 
     def _after_command(self) -> None:
         self.saved.emit(self.action_id or "")
+
+    def _open_request(self, index) -> None:
+        window = self.window()
+        if index.isValid() and hasattr(window, "open_record"):
+            window.open_record("funding_request", self.funding.row_dict(index.row())["id"])
 
     def retranslate(self) -> None:
         self.form.retranslate()
