@@ -85,7 +85,11 @@ class EventsPage(QWidget):
         self.table.setObjectName("eventTable")
         self.table.setModel(self.list_model)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for col, mode in ((0, QHeaderView.ResizeMode.ResizeToContents), (1, QHeaderView.ResizeMode.Stretch),
+                          (3, QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(col, mode)
+        header.resizeSection(2, 110)  # the type: long names are cut, shown whole on hover
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.selectionModel().currentRowChanged.connect(
@@ -283,6 +287,7 @@ class EventsPage(QWidget):
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
+        split.setSizes([480, 880])  # the list wide enough for the events' titles (the form fits in the rest)
         QVBoxLayout(self).addWidget(split)
 
         acts = page_shortcuts(self, New=self.new, Save=self.save, Print=self.preview_attendance)
