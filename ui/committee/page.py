@@ -109,7 +109,8 @@ class CommitteePage(QWidget):
 
         # --- meetings
         self.meetings = RecordsModel(MEETING_COLUMNS, parent=self)
-        self.meeting_view = _table(self.meetings, "meetingTable", 3)
+        # Number, date, host and minutes fit their contents; the place takes the rest (whole on hover).
+        self.meeting_view = records_view(self.meetings, "meetingTable", 3)
         self.meeting_view.selectionModel().currentRowChanged.connect(
             lambda cur, _p: self.load(self.meetings.row_dict(cur.row())["id"]) if cur.isValid() else None)
         self.new_button = QPushButton()
@@ -307,6 +308,7 @@ class CommitteePage(QWidget):
         outer.addWidget(self.tabs)
         outer.setStretchFactor(0, 2)
         outer.setStretchFactor(1, 3)
+        outer.setSizes([450, 910])  # the meetings list with its place and the minutes' status
         QVBoxLayout(self).addWidget(outer)
 
         acts = page_shortcuts(self, New=self.new, Save=self.save, Print=lambda: self.preview("minutes"))
