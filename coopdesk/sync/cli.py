@@ -94,6 +94,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     svc = _svc(args)
     try:
         data = svc.sync.import_bundles(args.files, dry_run=args.dry_run, progress=_progress(args))
+        if not args.dry_run:
+            # As the app does: the name keys a big first sync left to a rebuild, rebuilt now (saved
+            # apart from the import, which is already committed).
+            svc.dedup.ensure_index()
     finally:
         svc.close()
     emit(args, data, lambda: _summary_text(data))
