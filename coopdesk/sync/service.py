@@ -283,6 +283,11 @@ class SyncService:
 
     # ------------------------------------------------------------------ import
 
+    @property
+    def backs_up(self) -> bool:
+        """Whether an import backs the database up first (a database file; a server has its own)."""
+        return bool(self.backup and self.ctx.db.path is not None)
+
     def preview(self, paths: Iterable[str | Path]) -> dict[str, Any]:
         return self.import_bundles(paths, dry_run=True)
 

@@ -112,8 +112,9 @@ def test_drop_a_bundle_read_the_preview_apply_and_see_the_record_arrive(window, 
         _click(qtbot, page.importer, "applyBundles")
     assert "Rencontre des jeunes de Villeneuve" in [e["title"] for e in window.svc.events.events()]
     assert seen["warn"] == []
+    # a database file: the question says a backup is taken first (a server database would not)
     assert seen["confirm"] == [_("Apply these sync bundles? This cannot be undone: the partner sites already have "
-                                 "these changes. A backup of the database is made first.")]
+                                 "these changes.") + " " + _("A backup of the database is made first.")]
     assert _("Received from {site}").format(site="VLG") in _texts(page.history, 1)
     qtmodeltester.check(page.history)
     qtmodeltester.check(page.partners)

@@ -130,8 +130,11 @@ class ImportPanel(QWidget):
         if self.summary is None or self.busy():
             return
         # Not on the undo stack: the partner sites already hold these changes (see docs/decisions.md).
-        if not dialogs.confirm(self, _("Apply these sync bundles? This cannot be undone: the partner sites "
-                                       "already have these changes. A backup of the database is made first.")):
+        question = _("Apply these sync bundles? This cannot be undone: the partner sites already have these "
+                     "changes.")
+        if self.svc.sync.backs_up:  # a database file; a server is backed up by its own tools
+            question += " " + _("A backup of the database is made first.")
+        if not dialogs.confirm(self, question):
             return
         sync, dedup, paths_ = self.svc.sync, self.svc.dedup, list(self.paths)
 
