@@ -9,11 +9,29 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from coopdesk.db.models import Attachment, AuditEntry, Blob, User
 from coopdesk.domain import constants as C
-from coopdesk.errors import CoopError, PermissionDenied, ValidationError
+from coopdesk.errors import CoopError, PermissionDenied, ValidationError, register_messages
+from coopdesk.i18n import N_
 from coopdesk.services.base import Context, as_dict, get
+from coopdesk.services.snapshots import Snapshot, remove, restore, take
+
+register_messages({
+    "user_delete_self": N_("You cannot delete the account you are working with."),
+    # the same sentence as next to the password field in Settings
+    "admin_password_first": N_("Give an administrator a password first: from then on everyone logs in."),
+})
+
+
+def _administration_possible(s: Session) -> bool:
+    """False when some account has a password (so everyone logs in) but no administrator has one:
+    nobody could then unlock accounts or set passwords."""
+    with_password = select(User.id).where(User.password_hash != "").limit(1)
+    if s.scalar(with_password) is None:
+        return True
+    return s.scalar(with_password.where(User.role == "admin")) is not None
 
 
 class UserService:
@@ -53,6 +71,46 @@ class UserService:
             user.role = role
             if can_see_health is not None:
                 user.can_see_health = can_see_health
+            return as_dict(user, exclude=("password_hash",))
+
+    # The undo of the changes made in Settings: the account as it was is taken before the change
+    # (an opaque snapshot that holds the password's hash, never a password) and put back after.
+
+    def account_state(self, user_id: str) -> Snapshot:
+        """The account as it is now, for :meth:`restore_user` (administrators)."""
+        self._require_admin()
+        with self.ctx.uow() as s:
+            return take([get(s, User, user_id, "user")])
+
+    def delete_user(self, user_id: str) -> Snapshot:
+        """Delete an account (the undo of :meth:`create_user`); returns it, for :meth:`restore_user`.
+        Refused for the account one is working with, and when no administrator with a password would
+        be left while others have one."""
+        self._require_admin()
+        with self.ctx.uow(write=True) as s:
+            user = get(s, User, user_id, "user")
+            if user.username == self.ctx.actor.username:
+                raise CoopError("user_delete_self")
+            possible = _administration_possible(s)
+            snapshot = remove(s, User, [user_id])
+            if possible and not _administration_possible(s):
+                raise CoopError("admin_password_first")
+            return snapshot
+
+    def restore_user(self, snapshot: Snapshot) -> dict[str, Any]:
+        """Make an account be as in ``snapshot``: role, health access, password, lock (created again
+        with its id if it was deleted). Refused when its name was taken by another account meanwhile
+        (``duplicate``) and when it would leave no administrator with a password while others have one."""
+        self._require_admin()
+        with self.ctx.uow(write=True) as s:
+            for _table, values in snapshot.rows:
+                if s.scalar(select(User.id).where(User.username == values["username"], User.id != values["id"])):
+                    raise CoopError("duplicate", entity="user", field="username", value=values["username"])
+            possible = _administration_possible(s)
+            restore(s, snapshot)
+            if possible and not _administration_possible(s):
+                raise CoopError("admin_password_first")
+            user = get(s, User, snapshot.ids("user")[0], "user")
             return as_dict(user, exclude=("password_hash",))
 
     def actor_for(self, username: str):

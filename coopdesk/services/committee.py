@@ -290,7 +290,9 @@ class CommitteeService:
     # ------------------------------------------------------------------ minutes
 
     def draft_minutes(self, meeting_id: str, content: str | None = None) -> dict[str, Any]:
-        """The draft of the meeting's minutes (created from the meeting data when ``content`` is None)."""
+        """The draft of the meeting's minutes (created from the meeting data when ``content`` is None).
+        ``previous_content`` in the result is the draft's text before, None when this call created
+        the version (for undo: :meth:`edit_minutes` back, or :meth:`discard_minutes_draft`)."""
         if content is None:
             from coopdesk.services.minutes_text import minutes_text
 
@@ -299,14 +301,36 @@ class CommitteeService:
             get(s, Meeting, meeting_id, "meeting")
             latest = s.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id)
                               .order_by(Minutes.version.desc()).limit(1))
+            previous = None
             if latest is None or latest.finalised_at is not None:
                 version = 1 if latest is None else latest.version + 1
                 latest = Minutes(meeting_id=meeting_id, version=version, content=content)
                 s.add(latest)
             else:
+                previous = latest.content
                 latest.content = content
             s.flush()
-            return self._minutes_dict(s, latest)
+            return {**self._minutes_dict(s, latest), "previous_content": previous}
+
+    def discard_minutes_draft(self, minutes_id: str) -> Snapshot:
+        """Delete a version of the minutes that is still a draft (the undo of preparing the first
+        draft or of :meth:`new_minutes_version`); returns it, for :meth:`restore_minutes`. A final
+        version is never deleted (``minutes_frozen``): what was fingerprinted, and maybe signed, stays."""
+        with self.ctx.uow(write=True) as s:
+            mn = get(s, Minutes, minutes_id, "minutes")
+            if mn.finalised_at is not None:
+                raise CoopError("minutes_frozen")
+            return remove(s, Minutes, [minutes_id])
+
+    def restore_minutes(self, snapshot: Snapshot) -> None:
+        """Put a discarded draft of the minutes back, with its identifier (the redo of a draft);
+        refused if that version was finalised meanwhile (by a partner, through a sync)."""
+        with self.ctx.uow(write=True) as s:
+            for minutes_id in snapshot.ids("minutes"):
+                mn = s.get(Minutes, minutes_id)
+                if mn is not None and mn.finalised_at is not None:
+                    raise CoopError("minutes_frozen")
+            restore(s, snapshot)
 
     def edit_minutes(self, minutes_id: str, content: str) -> dict[str, Any]:
         with self.ctx.uow(write=True) as s:

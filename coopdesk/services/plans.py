@@ -34,6 +34,8 @@ register_messages({
     "plan_has_actions": N_("This action plan has actions: delete them first."),
     "action_in_use": N_("Persons are enrolled in action {code} or funding is requested for it: remove "
                         "them first."),
+    "plan_step_changed": N_("The {year} action plan changed meanwhile (another user or a sync): this step "
+                            "is not undone."),
 })
 
 
@@ -153,6 +155,28 @@ class PlanService:
             if evaluation is not None:
                 plan.evaluation = evaluation
             return as_dict(plan)
+
+    def step_back_plan(self, plan_id: str, from_status: str) -> dict[str, Any]:
+        """Take a plan from ``from_status`` back to the step before (the undo of :meth:`validate_plan`
+        and :meth:`set_plan_status`). Back to draft, the plan forgets its validating decision and the
+        date; the decision itself stays in the committee's record. Refused when the plan is no longer
+        at ``from_status`` (``plan_step_changed``) and in a locked year (``year_locked``)."""
+        order = C.PLAN_STATUS_ORDER
+        if from_status not in order[1:]:
+            raise ValidationError("invalid_choice", field="status", value=from_status)
+        with self.ctx.uow(write=True) as s:
+            plan = get(s, Plan, plan_id, "plan")
+            if plan.locked:
+                raise CoopError("year_locked", year=plan.year)
+            if plan.status != from_status:
+                raise CoopError("plan_step_changed", year=plan.year)
+            plan.status = order[order.index(from_status) - 1]
+            if plan.status == "draft":
+                plan.decision_id = None
+                plan.validated_on = None
+            result = as_dict(plan)
+        result["late"] = plan_is_late(result["year"], result["validated_on"], dt.date.today())
+        return result
 
     def lock_year(self, plan_id: str, locked: bool = True) -> dict[str, Any]:
         """Lock a year once its activity report is approved (any editor); only an admin unlocks."""
