@@ -39,6 +39,7 @@ from ui.common.deleting import delete_key
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
+from ui.common.repeat import execute_again
 from ui.common.tables import RecordsView
 from ui.models import Column, RecordsModel
 from ui.plans.action_form import ActionEditor
@@ -328,39 +329,58 @@ class PlansPage(LazyLoad, QWidget):
         self.svc.plans.delete_plan(plan_id)
 
     def next_step(self) -> None:
+        """The plan's next step, one undo step: undo takes it back (see docs/decisions.md)."""
         plan = self.current_plan()
         if plan is None:
             return
         order = C.PLAN_STATUS_ORDER
         target = order[order.index(plan["status"]) + 1]
-        plans = self.svc.plans
+        plans, pid = self.svc.plans, plan["id"]
+        text = _("Move the {year} action plan to “{status}”").format(
+            year=plan["year"], status=_(C.PLAN_STATUSES[target]))
         try:
             if target == "validated":
                 decision = self._choose_decision()
                 if decision is None:
                     return
-                plans.validate_plan(plan["id"], decision)
+                # redo records the same decision and date, whatever the list offers by then
+                execute_again(self.undo_stack, text, do=lambda: plans.validate_plan(pid, decision),
+                              undo=lambda _r: plans.step_back_plan(pid, "validated"),
+                              again=lambda r, _t: plans.validate_plan(pid, r["decision_id"], on=r["validated_on"]),
+                              after=lambda: self.load_plans(select_id=pid))
             else:
-                plans.set_plan_status(plan["id"], target)
+                execute(self.undo_stack, text, do=lambda: plans.set_plan_status(pid, target),
+                        undo=lambda _r: plans.step_back_plan(pid, target),
+                        after=lambda: self.load_plans(select_id=pid))
         except CoopError as exc:
             report_error(self, exc)
             return
-        self.load_plans(select_id=plan["id"])
+        self.load_plans(select_id=pid)
 
     def toggle_lock(self) -> None:
         plan = self.current_plan()
         if plan is None:
             return
-        if not plan["locked"] and not dialogs.confirm(self, _(
+        locking = not plan["locked"]
+        if locking and not dialogs.confirm(self, _(
                 "Lock the year {year}? Its actions, indicators, funding, enrolments and events will no longer "
                 "change; only an administrator can unlock it.").format(year=plan["year"])):
             return
+        plans, pid = self.svc.plans, plan["id"]
         try:
-            self.svc.plans.lock_year(plan["id"], locked=not plan["locked"])
+            if self.svc.actor.role == "admin":
+                text = (_("Lock the year {year}") if locking else _("Unlock the year {year}")).format(year=plan["year"])
+                execute(self.undo_stack, text, do=lambda: plans.lock_year(pid, locked=locking),
+                        undo=lambda _r: plans.lock_year(pid, locked=not locking),
+                        after=lambda: self.load_plans(select_id=pid))
+            else:
+                # Only an administrator unlocks: an editor's lock is confirmed, not put on the undo
+                # stack, whose undo the service would refuse (docs/decisions.md).
+                plans.lock_year(pid, locked=locking)
         except CoopError as exc:
             report_error(self, exc)
             return
-        self.load_plans(select_id=plan["id"])
+        self.load_plans(select_id=pid)
 
     def _choose_decision(self) -> str | None:
         """An adopted committee decision validates the plan (article 4)."""
