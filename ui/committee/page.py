@@ -40,6 +40,7 @@ from ui.common import (
 from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.export import export_button, export_table, retranslate_export_button
+from ui.common.repeat import execute_again
 from ui.common.shortcuts import page_shortcuts
 from ui.common.tables import records_view
 from ui.models import Column, RecordsModel
@@ -624,11 +625,30 @@ class CommitteePage(QWidget):
             b.setEnabled(self.printing and self.meeting_id is not None)
 
     def draft_minutes(self) -> None:
+        """Write the draft from the meeting record, one undo step: undo gives the draft its text back,
+        or removes the version this created; redo puts back the same text (not one written again)."""
+        c, mid = self.svc.committee, self.meeting_id
+        if mid is None:
+            return
+
+        def undo(r: dict[str, Any]) -> Any:
+            if r["previous_content"] is None:
+                return c.discard_minutes_draft(r["id"])
+            return c.edit_minutes(r["id"], r["previous_content"])
+
+        def again(r: dict[str, Any], discarded: Any) -> None:
+            if r["previous_content"] is None:
+                c.restore_minutes(discarded)
+            else:
+                c.edit_minutes(r["id"], r["content"])
+
         try:
-            self.svc.committee.draft_minutes(self.meeting_id)
+            execute_again(self.undo_stack, _("Prepare the draft of the minutes"), do=lambda: c.draft_minutes(mid),
+                          undo=undo, again=again, after=lambda: self._show(mid),
+                          changed=lambda r: r["previous_content"] != r["content"])
         except CoopError as exc:
             dialogs.warn(self, exc.message())
-        self._after()
+            self._after()
 
     # Finalising and signing are acts with legal effect and a fingerprint: confirmed, never undone
     # (a correction is a new version). See docs/decisions.md.
@@ -659,13 +679,18 @@ class CommitteePage(QWidget):
         self._after()
 
     def new_version(self) -> None:
-        if not dialogs.confirm(self, _("Start a new, unsigned version of the minutes?")):
+        """A new, unsigned version (it unfreezes the meeting), one undo step: undo removes it while
+        it is a draft, which freezes the meeting again; redo puts the same version back."""
+        c, mid = self.svc.committee, self.meeting_id
+        if mid is None or not dialogs.confirm(self, _("Start a new, unsigned version of the minutes?")):
             return
         try:
-            self.svc.committee.new_minutes_version(self.meeting_id)
+            execute_creation(self.undo_stack, _("Start a new version of the minutes"),
+                             lambda: c.new_minutes_version(mid), c.discard_minutes_draft, c.restore_minutes,
+                             after=lambda: self._show(mid))
         except CoopError as exc:
             dialogs.warn(self, exc.message())
-        self._after()
+            self._after()
 
     def print_pdf(self, kind: str) -> None:
         if not self.printing or not self.meeting_id:
