@@ -26,6 +26,7 @@ from ui.common import ChoiceCombo, Form, ProgressPanel, Task, commune_name, dial
 from ui.common.lazy import LazyLoad
 from ui.common.tables import records_view as _table
 from ui.models import Column, RecordsModel
+from ui.settings import accounts
 
 USER_COLUMNS = [
     Column(N_("User name"), lambda r: r["username"]),
@@ -213,59 +214,16 @@ class SettingsPage(LazyLoad, QWidget):
             return None
         return v["password"]
 
+    # Each change of an account is one undo step (ui/settings/accounts.py).
     def add_user(self) -> None:
-        v = self.user_form.values()
-        self.user_form.clear_errors()
-        password = self._typed_password()
-        if password is None:
-            return
-        try:
-            user = self.svc.users.create_user(v["username"], role=v["role"] or "editor", full_name=v["full_name"],
-                                              can_see_health=bool(v["can_see_health"]))
-        except CoopError as exc:
-            report_error(self, exc, self.user_form)
-            return
-        self.refresh_users(select=user["username"])
-        if password:
-            try:
-                self.svc.auth.set_password(user["username"], password)
-            except CoopError as exc:  # the account exists, selected: its password is still to be set
-                report_error(self, exc, self.user_form)
-                return
-        self.user_status.setText(_("User {name} saved.").format(name=user["username"]))
+        accounts.add_user(self)
 
     def set_role(self) -> None:
         """Role, health access and (when typed) a new password for the selected user."""
-        user = self._selected_user()
-        if user is None:
-            dialogs.warn(self, _("Choose a user in the list first."))
-            return
-        v = self.user_form.values()
-        self.user_form.clear_errors()
-        password = self._typed_password()
-        if password is None:
-            return
-        try:
-            self.svc.users.set_role(user["id"], v["role"], can_see_health=bool(v["can_see_health"]))
-            if password:
-                self.svc.auth.set_password(user["username"], password)
-        except CoopError as exc:
-            report_error(self, exc, self.user_form)
-            return
-        self.refresh_users(select=user["username"])
-        self.user_status.setText(_("User {name} saved.").format(name=user["username"]))
+        accounts.save_user(self)
 
     def unlock_user(self) -> None:
-        user = self._selected_user()
-        if user is None:
-            return
-        try:
-            self.svc.auth.unlock(user["username"])
-        except CoopError as exc:
-            report_error(self, exc)
-            return
-        self.refresh_users(select=user["username"])
-        self.user_status.setText(_("The account {name} is unlocked.").format(name=user["username"]))
+        accounts.unlock_user(self)
 
     # ------------------------------------------------------------------ backups
 
