@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +15,8 @@ from coopdesk.i18n import N_
 from coopdesk.services.base import Context, set_setting, setting
 
 SITE_CODE = re.compile(r"^[A-Z0-9]{2,8}$")
+Progress = Callable[[str, float], None] | None  # (step, fraction), as the sync engine's
+SWAP_PAGES = 2048  # pages copied per step of a restore (8 MB at 4 KB a page): the progress bar moves
 
 
 class SetupService:
@@ -147,15 +150,29 @@ class SetupService:
         files = [p for p in folder.iterdir() if p.is_file() and p.suffix in (".db", ".sqlite", ".sqlite3")]
         return [_backup_info(p) for p in sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)]
 
-    def restore_backup(self, path: str) -> dict[str, Any]:
+    def restore_backup(self, path: str, *, progress: Progress = None,
+                       cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
         """Replace the database with a backup, after checking it and backing up the current one.
 
-        Returns ``{"restored": info, "safety_backup": info}``. An administrator only.
+        Returns ``{"restored": info, "safety_backup": info, "changes_after_backup": n}``. An
+        administrator only. ``progress(step, fraction)`` is told each step: "check", "safety" (the
+        backup of the current data), "swap" (the file is being replaced), "done". ``cancelled`` is
+        polled until the swap starts (a cancelled restore changes nothing and keeps no safety
+        backup); from then on the swap runs to its end. Refused while other work holds a connection
+        to the database (an import, an export, a sync running in the background).
         """
         import sqlite3
         from pathlib import Path
 
         from coopdesk.db.engine import SQLITE_MAGIC, backup_sqlite, known_revisions
+
+        def say(step: str, fraction: float) -> None:
+            if progress is not None:
+                progress(step, fraction)
+
+        def stop_if_cancelled() -> None:
+            if cancelled is not None and cancelled():
+                raise CoopError("restore_cancelled")
 
         if self.ctx.actor.role != "admin":
             raise PermissionDenied(self.ctx.actor.role)
@@ -166,9 +183,12 @@ class SetupService:
         with src.open("rb") as fh:
             if fh.read(16) != SQLITE_MAGIC:
                 raise CoopError("backup_invalid", path=src.name)
+        say("check", 0.0)
         try:
             conn = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
             try:
+                if cancelled is not None:  # the integrity check reads the whole file: Cancel stops it
+                    conn.set_progress_handler(lambda: 1 if cancelled() else 0, 20_000)
                 if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                     raise CoopError("backup_invalid", path=src.name)
                 revs = [r for (r,) in conn.execute("SELECT version_num FROM alembic_version")]
@@ -176,7 +196,9 @@ class SetupService:
             finally:
                 conn.close()
         except sqlite3.DatabaseError as exc:
+            stop_if_cancelled()  # "interrupted": the progress handler stopped the check
             raise CoopError("backup_invalid", path=src.name) from exc
+        stop_if_cancelled()
         if not revs or any(r not in known_revisions() for r in revs):
             raise CoopError("backup_invalid", path=src.name)
         this_node = self.ctx.node()[1]
@@ -184,12 +206,24 @@ class SetupService:
             raise CoopError("backup_other_site", path=src.name, site=node[0] if node else "?", me=this_node)
         from coopdesk.sync import restore
 
+        say("safety", 0.0)
         safety = backup_sqlite(current, reason="before-restore")
+        try:
+            stop_if_cancelled()
+            self._wait_for_connections(cancelled)
+        except CoopError:
+            safety.unlink(missing_ok=True)  # nothing was restored: no "before-restore" copy either
+            raise
+        say("swap", 0.0)
+        # Every connection of the services is closed now (the next call opens new ones, on the
+        # restored data); the copy goes through SQLite's backup API into the live file, as one
+        # write transaction, so a reader elsewhere sees the old data or the new, never a mix.
         self.ctx.db.engine.dispose()
         s_conn, d_conn = sqlite3.connect(str(src)), sqlite3.connect(str(current))
         try:
             counters = restore.read_counters(d_conn, this_node) if this_node else None
-            s_conn.backup(d_conn)
+            s_conn.backup(d_conn, pages=SWAP_PAGES,
+                          progress=lambda _status, left, total: say("swap", 1 - left / total if total else 1.0))
             # The numbers this node already used stay used (coopdesk/sync/restore.py).
             lost = restore.carry_over(d_conn, this_node, counters) if counters else 0
         finally:
@@ -197,8 +231,27 @@ class SetupService:
             d_conn.close()
         self.ctx.db.engine.dispose()
         self.ctx.forget_node()
+        say("done", 1.0)
         return {"restored": _backup_info(src), "safety_backup": _backup_info(safety),
                 "changes_after_backup": lost}
+
+    RESTORE_PATIENCE = 3.0  # seconds a restore waits for other units of work to end
+
+    def _wait_for_connections(self, cancelled: Callable[[], bool] | None) -> None:
+        """Wait (a little) until no unit of work holds a connection to the database: a screen's read
+        ends in milliseconds; an import, an export or a sync in the background does not, and the
+        restore is refused rather than pulling the data from under it."""
+        import time
+
+        pool = self.ctx.db.engine.pool
+        checked_out = getattr(pool, "checkedout", lambda: 0)
+        deadline = time.monotonic() + self.RESTORE_PATIENCE
+        while checked_out() > 0:
+            if cancelled is not None and cancelled():
+                raise CoopError("restore_cancelled")
+            if time.monotonic() > deadline:
+                raise CoopError("restore_busy")
+            time.sleep(0.05)
 
 
 def _backup_info(path) -> dict[str, Any]:
@@ -213,4 +266,7 @@ register_messages({
     "backup_not_sqlite": N_("Backups from the app are for a database file; back up a server database with its own tools."),
     "backup_invalid": N_("The file {path} is not a valid CoopDesk backup: nothing was restored."),
     "backup_other_site": N_("The backup {path} belongs to site {site}, not to this site ({me}): nothing was restored."),
+    "restore_cancelled": N_("Cancelled: nothing was restored."),
+    "restore_busy": N_("Other work is using the database (an import, an export or a sync): restore the backup "
+                       "once it has finished. Nothing was restored."),
 })
