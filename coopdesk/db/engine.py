@@ -6,10 +6,7 @@ opens a database at import time.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import functools
-import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -18,10 +15,16 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
+from coopdesk.db.files import (  # noqa: F401 - re-exported: the checks were here before
+    MIGRATIONS_DIR,
+    SQLITE_MAGIC,
+    check_sqlite_file,
+    head_revision,
+    known_revisions,
+    refuse_newer_readonly,
+    url_for,
+)
 from coopdesk.errors import CoopError
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 @dataclass(frozen=True)
@@ -32,13 +35,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def url_for(db: str | Path) -> str:
-    text = str(db)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -60,34 +56,6 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that exists but is not SQLite, and a folder we cannot write to."""
-    if path.exists():
-        if path.is_dir():
-            raise CoopError("db_not_sqlite", path=str(path))
-        with path.open("rb") as fh:
-            head = fh.read(16)
-        if head and head != SQLITE_MAGIC:
-            raise CoopError("db_not_sqlite", path=str(path))
-        if not _writable(path) or not _writable(path.parent):
-            raise CoopError("db_unwritable", path=str(path))
-    else:
-        parent = path.parent
-        if not parent.exists():
-            try:
-                parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise CoopError("db_unwritable", path=str(parent)) from exc
-        if not _writable(parent):
-            raise CoopError("db_unwritable", path=str(parent))
-
-
-def _writable(path: Path) -> bool:
-    import os
-
-    return os.access(path, os.W_OK)
-
-
 # --------------------------------------------------------------------------------- migrations
 
 
@@ -98,32 +66,6 @@ def alembic_config(url: str):
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
-
-
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*(.+)$", re.M)
-
-
-@functools.lru_cache(maxsize=1)
-def _revision_graph() -> tuple[frozenset[str], str]:
-    """Known revisions and the head, read from the migration files without importing Alembic
-    (which costs a noticeable part of the app's start-up)."""
-    revisions: dict[str, str | None] = {}
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
-        if "revision" in found:
-            rev = ast.literal_eval(found["revision"])
-            revisions[rev] = ast.literal_eval(found.get("down_revision", "None"))
-    parents = {p for p in revisions.values() if p}
-    heads = sorted(r for r in revisions if r not in parents)
-    return frozenset(revisions), heads[-1] if heads else ""
-
-
-def head_revision() -> str:
-    return _revision_graph()[1]
-
-
-def known_revisions() -> set[str]:
-    return set(_revision_graph()[0])
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -164,7 +106,7 @@ def open_database(db: str | Path, *, upgrade: bool = True, create: bool = True) 
         path = Path(parsed.database)
         check_sqlite_file(path)
         if path.exists() and path.stat().st_size > 0:
-            _refuse_newer_readonly(path)
+            refuse_newer_readonly(path)
         elif not create:
             raise CoopError("not_initialised")
     engine = make_engine(url)
@@ -180,29 +122,6 @@ def open_database(db: str | Path, *, upgrade: bool = True, create: bool = True) 
             raise CoopError("db_not_sqlite", path=str(path or url)) from exc
         raise
     return Database(engine=engine, url=url, path=path)
-
-
-def _refuse_newer_readonly(path: Path) -> None:
-    """Read the Alembic stamp through a read-only URI so a refused file is not touched at all."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise CoopError("db_not_sqlite", path=str(path)) from exc
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if not tables:
-            return
-        if "alembic_version" not in tables:
-            raise CoopError("db_not_coopdesk", path=str(path))
-        rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise CoopError("db_not_sqlite", path=str(path)) from exc
-    finally:
-        conn.close()
-    known = known_revisions()
-    for (rev,) in rows:
-        if rev not in known:
-            raise CoopError("db_newer", found=rev)
 
 
 def _upgrade(engine: Engine, path: Path | None) -> None:
