@@ -127,6 +127,18 @@ def notice_deadline(renewal: dt.date, notice_months: int) -> dt.date:
 # ------------------------------------------------------------------ annex II: mixed teams
 
 
+def convention_dates(c: dict, today: dt.date) -> dict:
+    """The dates derived from the convention's signatures and visas (articles 1 and 7): its effective
+    date, the tacit renewals up to the next one, that next renewal and the deadline of a notice to
+    end it. ``c`` has the convention's ``signed_tiz``, ``signed_vlg``, ``visa_governor``,
+    ``visa_prefet``, ``term_years`` and ``notice_months``."""
+    eff = effective_date(c["signed_tiz"], c["signed_vlg"], c["visa_governor"], c["visa_prefet"])
+    renewals = renewal_dates(eff, c["term_years"], today) if eff else []
+    nxt = next((d for d in renewals if d > today), None)
+    return {"effective_date": eff, "renewals": renewals, "next_renewal": nxt,
+            "notice_deadline": notice_deadline(nxt, c["notice_months"]) if nxt else None}
+
+
 def age_on(birth: dt.date, on: dt.date) -> int:
     """Completed years on a date."""
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

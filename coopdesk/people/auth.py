@@ -88,8 +88,11 @@ class AuthService:
 
     def login_required(self) -> bool:
         """True once any account has a password: the desktop app then asks who is working."""
+        from coopdesk.db.reader import ConnectionReader
+        from coopdesk.services.overview import login_required
+
         with self.ctx.uow() as s:
-            return s.scalar(select(User.id).where(User.password_hash != "").limit(1)) is not None
+            return login_required(ConnectionReader(s.connection()))
 
     def login_names(self) -> list[str]:
         """User names offered on the login screen (the UI preselects the last one used)."""

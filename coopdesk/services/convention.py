@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from coopdesk.db.models import Amendment, Axis, Convention, Decision
 from coopdesk.domain import fields as F
 from coopdesk.domain import reference
-from coopdesk.domain.rules import check_period, effective_date, notice_deadline, renewal_dates
+from coopdesk.domain.rules import check_period, convention_dates
 from coopdesk.errors import CoopError, ValidationError, register_messages
 from coopdesk.i18n import N_
 from coopdesk.services.base import Context, as_dict, get
@@ -45,12 +45,7 @@ class ConventionService:
         """The convention with its derived dates: effective date, end of term, renewals, notice."""
         today = today or dt.date.today()
         c = CONVENTION.read(self.ctx, reference.CONVENTION_ID)
-        eff = effective_date(c["signed_tiz"], c["signed_vlg"], c["visa_governor"], c["visa_prefet"])
-        c["effective_date"] = eff
-        c["renewals"] = renewal_dates(eff, c["term_years"], today) if eff else []
-        c["next_renewal"] = next((d for d in c["renewals"] if d > today), None)
-        c["notice_deadline"] = (notice_deadline(c["next_renewal"], c["notice_months"])
-                                if c["next_renewal"] else None)
+        c.update(convention_dates(c, today))
         c["amendments"] = self.amendments()
         return c
 

@@ -20,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from coopdesk.db.models import AuditEntry, Blob, by_tablename, synced_classes
+from coopdesk.db.reader import ConnectionReader
 from coopdesk.errors import CoopError, PermissionDenied, ValidationError, register_messages
 from coopdesk.i18n import N_
 from coopdesk.services.base import Context, set_setting, setting
 from coopdesk.sync import container, keys, policy, state
+from coopdesk.sync import status as sync_status
 from coopdesk.sync.models import (
     SharingPolicy,
     SyncBlobSent,
@@ -34,9 +36,10 @@ from coopdesk.sync.models import (
     SyncConflict,
     SyncPartner,
     SyncPrev,
-    SyncRow,
     SyncTouch,
 )
+from coopdesk.sync.status import vec as _vec
+from coopdesk.sync.status import vmax as _vmax
 
 register_messages({
     "sync_unknown_partner": N_("No paired site with the code {code}: trust its identity file first (keys trust FILE)."),
@@ -75,19 +78,6 @@ def app_version() -> str:
         return "0"
 
 
-def _vec(text: str) -> dict[str, dict[str, int]]:
-    obj = json.loads(text or "{}")
-    return {"full": dict(obj.get("full", {})), "shared": dict(obj.get("shared", {}))}
-
-
-def _vmax(*vs: dict[str, int]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for v in vs:
-        for k, n in v.items():
-            out[k] = max(out.get(k, 0), int(n))
-    return out
-
-
 def _say(progress: Progress, stage: str, fraction: float) -> None:
     if progress is not None:
         progress(stage, fraction)
@@ -108,14 +98,8 @@ class SyncService:
 
     def _me(self) -> tuple[str, str, str]:
         """(node id, node code, commune code)."""
-        from coopdesk.db.models import Commune
-
         with self.ctx.uow() as s:
-            node_id = setting(s, "node_id")
-            if not node_id:
-                raise CoopError("not_initialised")
-            commune = s.get(Commune, setting(s, "commune_id"))
-            return node_id, setting(s, "node_code"), commune.code if commune else ""
+            return sync_status.me(ConnectionReader(s.connection()))
 
     def _keys(self) -> keys.NodeKeys:
         with self.ctx.uow() as s:
@@ -388,41 +372,17 @@ class SyncService:
     # ------------------------------------------------------------------ status, history, conflicts
 
     def status(self) -> dict[str, Any]:
-        node_id, code, commune = self._me()
         with self.ctx.uow() as s:
-            conn = s.connection()
-            vec = state.vector(conn)
-            partners = []
-            for p in s.scalars(select(SyncPartner).order_by(SyncPartner.node_code)):
-                same = p.commune_code == commune
-                acked, sent = _vec(p.acked), _vec(p.sent)
-                base = acked["full"] if same else _vmax(acked["full"], acked["shared"])
-                pending = 0
-                for o, (f, sh) in vec.items():
-                    top = f if same else sh
-                    if top > base.get(o, 0):
-                        pending += conn.execute(
-                            select(func.count()).select_from(SyncTouch).where(
-                                SyncTouch.origin == o, SyncTouch.seq > base.get(o, 0), SyncTouch.seq <= top)
-                        ).scalar() or 0
-                partners.append({"node_code": p.node_code, "commune_code": p.commune_code,
-                                 "fingerprint": p.fingerprint, "acknowledged": acked, "sent": sent,
-                                 "last_bundle_in": p.last_seq_in, "last_bundle_out": p.last_seq_out,
-                                 "pending_changes": pending})
-        return {"node_code": code, "commune_code": commune,
-                "vector": {o: {"full": f, "shared": sh} for o, (f, sh) in sorted(vec.items())},
-                "partners": partners, "open_conflicts": len(self.conflicts())}
+            return sync_status.status(ConnectionReader(s.connection()))
 
     def history(self, limit: int = 100) -> list[dict[str, Any]]:
         with self.ctx.uow() as s:
-            rows = s.scalars(select(SyncBundle).order_by(SyncBundle.at.desc()).limit(limit)).all()
-            return [{"bundle_id": b.bundle_id, "direction": b.direction, "partner": b.partner, "seq": b.seq,
-                     "full": b.full, "at": b.at, "summary": json.loads(b.summary or "{}")} for b in rows]
+            return sync_status.history(ConnectionReader(s.connection()), limit)
 
     def conflicts(self) -> list[dict[str, Any]]:
         """Open conflicts: values that lost without being seen, and edits made to a row deleted elsewhere."""
         with self.ctx.uow() as s:
-            return _open_conflicts(s.connection())
+            return sync_status.open_conflicts(ConnectionReader(s.connection()))
 
     def resolve(self, conflict_id: str, keep: str = "mine") -> dict[str, Any]:
         """Close a conflict with a new change: ``mine`` keeps the value in the database, ``theirs``
@@ -441,7 +401,7 @@ class SyncService:
         with self.ctx.uow(write=True) as s:
             s.info["capture"] = False
             conn = s.connection()
-            found = next((c for c in _open_conflicts(conn) if c["id"] == conflict_id), None)
+            found = next((c for c in sync_status.open_conflicts(ConnectionReader(conn)) if c["id"] == conflict_id), None)
             if found is None:
                 raise CoopError("sync_no_conflict", id=conflict_id)
             e, rid = found["entity"], found["row_id"]
@@ -733,37 +693,3 @@ def _parse_payload(payload: bytes, sender: str) -> tuple[list[Any], list[Any], l
     return writes, prevs, blobs
 
 
-def _open_conflicts(conn: Any) -> list[dict[str, Any]]:
-    out = []
-    tc, tr = SyncConflict.__table__, SyncRow.__table__
-    rows = conn.execute(select(tc.c.entity, tc.c.row_id, tc.c.field, tc.c.hlc, tc.c.value)).all()
-    by_row: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for e, rid, f, h, v in rows:
-        by_row[(e, rid)].append((f, h, json.loads(v)))
-    deleted = conn.execute(select(tr.c.entity, tr.c.row_id).where(tr.c.deleted == True)).all()  # noqa: E712 (the partial index)
-    keys_ = set(by_row) | {(e, r) for e, r in deleted}
-    for e, rid in sorted(keys_):
-        st = state.load_states(conn, e, [rid]).get(rid, {})
-        seen = state.prev_set(conn, e, [rid])
-        for f, h, v in sorted(by_row.get((e, rid), [])):
-            win = st.get(f)
-            if win is None or win[0] == h or (rid, f, h) in seen or win[2] == v:
-                continue
-            out.append({"id": _cid(e, rid, f, h), "kind": "field", "entity": e, "row_id": rid, "field": f,
-                        "mine": win[2], "mine_hlc": win[0], "mine_by": state.origin_of(win[0]),
-                        "theirs": v, "theirs_hlc": h, "theirs_by": state.origin_of(h)})
-        d = st.get(state.DELETED)
-        if d and d[2]:
-            edits = {f: w for f, w in st.items() if f != state.DELETED and (rid, f, w[0]) not in seen
-                     and w[0] != d[0]}
-            if edits:
-                out.append({"id": _cid(e, rid, state.DELETED, d[0]), "kind": "delete", "entity": e, "row_id": rid,
-                            "field": state.DELETED, "delete_hlc": d[0], "mine_by": state.origin_of(d[0]),
-                            "edits": {f: w[2] for f, w in sorted(edits.items())},
-                            "edit_hlcs": {f: w[0] for f, w in sorted(edits.items())},
-                            "theirs_by": sorted({state.origin_of(w[0]) for w in edits.values()})})
-    return out
-
-
-def _cid(e: str, rid: str, f: str, h: str) -> str:
-    return hashlib.sha256(f"{e}|{rid}|{f}|{h}".encode()).hexdigest()[:12]

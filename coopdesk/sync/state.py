@@ -31,17 +31,14 @@ from sqlalchemy import Boolean, Date, DateTime, Table, bindparam, func, inspect,
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-DELETED = "__deleted__"
+# Reading a state needs no SQLAlchemy (the dashboard's sync status is read before it is imported).
+from coopdesk.sync.codec import _DECODE, DELETED, decode_state, origin_of  # noqa: F401
+
 CHUNK = 500
 State = dict[str, list[Any]]  # field -> [hlc, seq, value]
 
 
-def origin_of(hlc: str) -> str:
-    return hlc.rsplit(".", 1)[1]
-
-
 _JSON_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
-_JSON_DECODE = json.JSONDecoder().decode
 _SORTED = orjson.OPT_SORT_KEYS
 
 
@@ -52,13 +49,6 @@ def _ENCODE(obj: Any) -> str:  # noqa: N802 - kept the name of a constant: it wa
         return orjson.dumps(obj, option=_SORTED).decode()
     except TypeError:
         return _JSON_ENCODE(obj)
-
-
-def _DECODE(text: str | bytes) -> Any:  # noqa: N802
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:  # NaN or Infinity written by an older version
-        return _JSON_DECODE(text)
 
 
 def _dumps(obj: Any) -> str:
@@ -186,13 +176,6 @@ def encode_state(st: State) -> str:
     for f, (h, s, v) in st.items():
         groups.setdefault((h, s), {})[f] = v
     return _ENCODE([[h, s, fields] for (h, s), fields in sorted(groups.items())])
-
-
-def decode_state(text: str) -> State:
-    obj = _DECODE(text)
-    if isinstance(obj, dict):
-        return obj
-    return {f: [h, s, v] for h, s, fields in obj for f, v in fields.items()}
 
 
 # ------------------------------------------------------------------------------ portable SQL helpers
