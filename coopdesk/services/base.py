@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import exc as sa_exc
@@ -16,24 +15,11 @@ from coopdesk.db import capture
 from coopdesk.db.engine import Database
 from coopdesk.db.models import Base, LocalSetting
 from coopdesk.errors import CoopError, PermissionDenied
+from coopdesk.services.actor import SYSTEM, Actor  # noqa: F401 - re-exported
 
 T = TypeVar("T", bound=Base)
 
 
-@dataclass(frozen=True)
-class Actor:
-    """The person using the app. The command line acts as a local administrator."""
-
-    username: str = "admin"
-    role: str = "admin"
-    can_see_health: bool = True
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role in ("admin", "editor")
-
-
-SYSTEM = Actor("system", "admin", True)
 
 
 class Context:
