@@ -10,6 +10,7 @@ import gc
 import logging
 import os
 import sys
+import threading
 import traceback
 from typing import TYPE_CHECKING
 
@@ -47,18 +48,20 @@ def is_demo(args: argparse.Namespace) -> bool:
 
 
 def open_app_services(args: argparse.Namespace) -> Services:
-    """Open the chosen database; the demo one is built the first time."""
+    """Open the chosen database; the demo one is built the first time. Lazily: an SQLite file at
+    this version's schema is only checked, and the dashboard is read without SQLAlchemy, which
+    ``after_show`` loads once the window is on screen (docs/performance.md, "Desktop")."""
     if is_demo(args):
         target = paths.demo_database()
         target.parent.mkdir(parents=True, exist_ok=True)
-        svc = open_services(target)
-        if not svc.setup.is_initialised() or not svc.plans.count_actions():
+        svc = open_services(target, lazy=True)
+        if not svc.overview.is_initialised() or not svc.overview.has_actions():
             from coopdesk.demo import build_demo
 
             build_demo(svc)
         return svc
-    svc = open_services(args.db or paths.default_database())
-    if not svc.setup.is_initialised():
+    svc = open_services(args.db or paths.default_database(), lazy=True)
+    if not svc.overview.is_initialised():
         svc.setup.init("TIZ")
     return svc
 
@@ -88,13 +91,35 @@ def run(argv: list[str] | None = None) -> int:
         app.setApplicationName("CoopDesk")
         window = build_window(app, args, QSettings())
         if isinstance(window, int):
+            resume_gc()
             return window
         window.show()
-    finally:
+        app.processEvents()  # the first paint, before the services' loading competes with it
+        after_show(window.svc)  # resumes the garbage collector when it is done
+    except BaseException:
         resume_gc()
+        raise
     code = app.exec()
     window.svc.close()
     return code
+
+
+def after_show(svc: Services) -> threading.Thread:
+    """Once the window is on screen: load what the services need (SQLAlchemy, the mapped models,
+    the engine: about 0.3 s) on a thread of its own, so the window answers meanwhile; then the
+    garbage collector runs again (``resume_gc``). A page opened before that waits for it."""
+
+    def work() -> None:
+        try:
+            svc.warm_up()
+        except Exception:  # noqa: BLE001 - the first service call meets the same error and shows it
+            log.exception("loading the services after the start failed")
+        finally:
+            resume_gc()
+
+    thread = threading.Thread(target=work, name="coopdesk-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def resume_gc() -> None:

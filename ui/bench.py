@@ -51,7 +51,7 @@ def child(db: str, search: str) -> dict:
     import gc
 
     gc.disable()  # as main.py: no cyclic garbage collection while the app starts
-    from ui.app import build_window, parse_args, resume_gc  # first, as main.py: the core before Qt
+    from ui.app import after_show, build_window, parse_args  # first, as main.py: the core before Qt
 
     from PySide6.QtCore import QSettings  # isort: skip
     from PySide6.QtWidgets import QApplication  # isort: skip
@@ -63,17 +63,25 @@ def child(db: str, search: str) -> dict:
         raise SystemExit(window)
     window.resize(1366, 768)
     window.show()
-    resume_gc()  # as ui.app.run, before its event loop
     app.processEvents()
+    warm_up = after_show(window.svc)  # as ui.app.run, before its event loop
     print("READY", flush=True)
     import time
+
+    # The services finish loading on their thread (SQLAlchemy, the models, the engine): measured
+    # from READY; the list and the keystrokes are timed after it, as a person's first click comes.
+    t = time.perf_counter()
+    while warm_up.is_alive():
+        app.processEvents()
+        warm_up.join(0.005)
+    services_ready_ms = (time.perf_counter() - t) * 1000
 
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from ui.main_window import AREAS
 
-    out: dict = {}
+    out: dict = {"services_ready_ms": services_ready_ms}
     keys = [k for k, _t in AREAS]
     page = window.pages.get("people")
     if page is None or not hasattr(page, "run_query"):
@@ -175,6 +183,7 @@ def run(records: int, runs: int, search: str, *, bytecode: bool = True) -> dict:
         "bare_start_s": round(statistics.median(bare), 3),
         "app_start_s": round(statistics.median(app), 3),
         "start_ratio": round(statistics.median(app) / statistics.median(bare), 2),
+        "services_ready_ms": round(statistics.median(d["services_ready_ms"] for d in details), 1),
         "list_ms": round(statistics.median(lists), 1) if lists else None,
         "keystroke_ms_median": round(statistics.median(keystrokes), 1) if keystrokes else None,
         "keystroke_ms_max": round(max(keystrokes), 1) if keystrokes else None,
@@ -216,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                 ("bare PySide6 window start (s)", result["bare_start_s"]),
                 ("CoopDesk start to usable window (s)", result["app_start_s"]),
                 ("start ratio (target <= 2.5)", result["start_ratio"]),
+                ("services loaded, after the window (ms)", result["services_ready_ms"]),
                 ("beneficiaries list shown (ms, target < 300)", result["list_ms"]),
                 ("search keystroke median / max (ms, target < 100)",
                  f"{result['keystroke_ms_median']} / {result['keystroke_ms_max']}"),

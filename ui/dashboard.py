@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.domain import constants as C
-from coopdesk.errors import CoopError
 from coopdesk.i18n import _, format_date, format_percent, ngettext
 from coopdesk.services import Services
 from ui.common import commune_name
@@ -78,6 +77,7 @@ class DashboardPage(LazyLoad, QWidget):
                                                 | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.plan_label.linkActivated.connect(self._open_link)
         self.plan_id = ""
+        self._communes: list[tuple[str, str]] = []  # (code, name in the UI language), for the chart
 
         self.indicators = RecordsModel(INDICATOR_COLUMNS, parent=self)
         self.indicator_view = RecordsView()  # rows selected right to left too; cut names on hover
@@ -157,7 +157,11 @@ class DashboardPage(LazyLoad, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        plan = self.svc.plans.plan_for_year(self.year)
+        # One read of everything shown, in plain SQL (coopdesk/services/overview.py): at start-up
+        # it runs before SQLAlchemy is loaded.
+        data = self.svc.overview.dashboard(self.year, dt.date.today())
+        self._communes = [(c["code"], commune_name(c)) for c in data["communes"]]
+        plan = data["plan"]
         self.plan_id = plan["id"] if plan else ""
         if plan is None:
             text = _("No action plan for {year} yet.").format(year=self.year)
@@ -167,42 +171,38 @@ class DashboardPage(LazyLoad, QWidget):
             if plan["validated_on"]:
                 text += " — " + _("validated on {date}").format(date=format_date(plan["validated_on"]))
         self.plan_label.setText(_link(text, "plan"))
-        self.indicators.set_rows(self.svc.indicators.for_year(self.year))
+        self.indicators.set_rows(data["indicators"])
         self._chart_row(self.indicators.index(0, 0) if self.indicators.rowCount() else None)
 
         self.warnings.clear()
-        for w in self.svc.checks.run():
+        for w in data["warnings"]:
             item = QListWidgetItem(("⚠ " if w.level == "warning" else "ℹ ") + w.message())
             target = (w.entity, w.row_id) if w.entity else (AREA_OF_WARNING.get(w.code, ""), "")
             item.setData(Qt.ItemDataRole.UserRole, target)
             self.warnings.addItem(item)
 
         self.events.clear()
-        for e in self.svc.events.events(upcoming_from=dt.date.today())[:8]:
+        for e in data["events"]:
             item = QListWidgetItem(f"{format_date(e['start'], 'medium')} — {e['title']}")
             item.setData(Qt.ItemDataRole.UserRole, ("event", e["id"]))
             self.events.addItem(item)
-        self._sync_status()
-        conv = self.svc.convention.convention()
-        if conv["next_renewal"]:
+        self._sync_status(data["sync"], {c["code"]: commune_name(c) for c in data["communes"]})
+        conv = data["convention"]
+        if conv and conv["next_renewal"]:
             text = _("Next tacit renewal: {renewal}. Notice to end it before: {notice}.").format(
                 renewal=format_date(conv["next_renewal"]), notice=format_date(conv["notice_deadline"]))
         else:
             text = _("The convention is not in force yet: signatures or visas missing.")
         self.dates.setText(_link(text, "convention"))
 
-    def _sync_status(self) -> None:
+    def _sync_status(self, sync: dict[str, Any], names: dict[str, str]) -> None:
         """Per partner: last bundle sent and received (number and day), changes waiting, and the
         open conflicts as an item of their own that opens the list of conflicts."""
         self.sync_list.clear()
-        try:
-            status = self.svc.sync.status()
-            conflicts = self.svc.sync.conflicts() if status["open_conflicts"] else []
-            history = self.svc.sync.history() if status["partners"] else []
-        except CoopError as exc:
-            self._sync_item(exc.message(), ("sync", ""))
+        if "error" in sync:
+            self._sync_item(sync["error"].message(), ("sync", ""))
             return
-        names = {c["code"]: commune_name(c) for c in self.svc.setup.communes()}
+        status, conflicts, history = sync["status"], sync["conflicts"], sync["history"]
         for p in status["partners"]:
             code = p["node_code"]
             last = {d: next((h for h in history if h["partner"] == code and h["direction"] == d), None)
@@ -244,8 +244,7 @@ class DashboardPage(LazyLoad, QWidget):
 
     def _chart_row(self, current, _previous=None) -> None:
         record = self.indicators.row_dict(current.row()) if current is not None and current.isValid() else None
-        communes = [(c["code"], commune_name(c)) for c in self.svc.setup.communes()]
-        self.chart.show_indicator(record, communes)
+        self.chart.show_indicator(record, self._communes)
 
     def _open_charted(self) -> None:
         if self.chart.record is not None:

@@ -27,7 +27,7 @@ LAST_USER_KEY = "login/last_user"
 
 
 def login_required(services: Any) -> bool:
-    return bool(services.auth.login_required())
+    return bool(services.overview.login_required())  # read without loading SQLAlchemy
 
 
 class LoginDialog(QDialog):

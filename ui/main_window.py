@@ -38,6 +38,12 @@ AREAS = [
 ]
 
 
+def _keys(standard: QKeySequence.StandardKey, *extra: str) -> list[QKeySequence]:
+    """The platform's bindings of ``standard`` followed by ``extra``, each once."""
+    keys = [*QKeySequence.keyBindings(standard), *(QKeySequence(k) for k in extra)]
+    return list({k.toString(): k for k in keys}.values())
+
+
 class MainWindow(QMainWindow):
     def __init__(self, services: Services, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,10 +138,12 @@ class MainWindow(QMainWindow):
             page.preview_files(paths)
 
     def _actions(self) -> None:
+        # Every key the platform binds to undo and redo, and Ctrl+Z / Ctrl+Y / Ctrl+Shift+Z on all of
+        # them (``setShortcut`` would keep only the first: Ctrl+Y redid here, Ctrl+Shift+Z did not).
         self.act_undo = self.undo_stack.createUndoAction(self)
-        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_undo.setShortcuts(_keys(QKeySequence.StandardKey.Undo, "Ctrl+Z"))
         self.act_redo = self.undo_stack.createRedoAction(self)
-        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.act_redo.setShortcuts(_keys(QKeySequence.StandardKey.Redo, "Ctrl+Y", "Ctrl+Shift+Z"))
         self.act_quit = QAction(self)
         # The platform's Quit keys; Windows (and Qt without a desktop theme) has none: Ctrl+Q then.
         self.act_quit.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
@@ -154,9 +162,9 @@ class MainWindow(QMainWindow):
         self.menu_edit.addAction(self.act_redo)
 
     def retranslate(self) -> None:
-        site = self.svc.setup.site()
+        site = self.svc.overview.site()
         # the commune's name in the UI language (تيزنيت in Arabic), as on every page
-        commune = next((c for c in self.svc.setup.communes() if c["id"] == site["commune_id"]), None)
+        commune = next((c for c in self.svc.overview.communes() if c["id"] == site["commune_id"]), None)
         name = commune_name(commune) if commune else site["commune_name"]
         self.setWindowTitle(_("CoopDesk — {site}").format(site=name))
         self.site_label.setText(_("Node {node} · {commune}").format(node=site["node_code"], commune=name))
