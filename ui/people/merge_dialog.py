@@ -240,7 +240,7 @@ class MergeDialog(QDialog):
             else:
                 execute(self.undo_stack, _("Merge two records of {name}").format(name=name),
                         do=lambda: people.merge(keep, remove), undo=people.unmerge,
-                        after=(lambda: told(keep)) if told else None)
+                        after=(lambda: told(keep)) if told else None, size=lambda merged: len(merged["undo"]))
         except CoopError as exc:
             dialogs.warn(self, exc.message())
             return

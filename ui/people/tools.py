@@ -81,7 +81,8 @@ class PeopleTools(QWidget):
             self.page.undo_stack.push(AppliedCommand(
                 ngettext("Import {n} record from a spreadsheet", "Import {n} records from a spreadsheet",
                          n).format(n=format_number(n)),
-                revert=lambda: imports.undo_import(change), reapply=imports.redo_import, after=self._after_import))
+                revert=lambda: imports.undo_import(change), reapply=imports.redo_import, after=self._after_import,
+                size=n))
         self._after_import()
 
     def _after_import(self) -> None:
