@@ -1,5 +1,6 @@
-"""Long work off the UI thread: the undo and redo of a large import in a worker while the window
-keeps handling events."""
+"""Long work off the UI thread: restoring a backup behind a modal progress dialog (Cancel until the
+file swap starts), after which every page shows the restored data; the undo and redo of a large
+import in a worker while the window keeps handling events."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import gc
 import threading
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QPushButton
 
 from coopdesk.i18n import _
 from ui.common import commands, dialogs
@@ -35,6 +37,100 @@ def answered(monkeypatch):
     monkeypatch.setattr(dialogs, "warn", lambda parent, text: seen["warn"].append(text))
     monkeypatch.setattr(dialogs, "confirm", lambda parent, text: seen["confirm"].append(text) or True)
     return seen
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """Hold the restore's worker at a step until the test lets it go: (step, event) pairs."""
+    import coopdesk.db.engine as engine
+    import coopdesk.sync.restore as restore
+
+    gates = {"safety": threading.Event(), "swap": threading.Event()}
+    backup_sqlite, read_counters = engine.backup_sqlite, restore.read_counters
+
+    def held_backup(path, reason="backup"):
+        if reason == "before-restore":
+            assert gates["safety"].wait(20)
+        return backup_sqlite(path, reason=reason)
+
+    def held_counters(*args, **kwargs):  # the first thing done once the swap has started
+        assert gates["swap"].wait(20)
+        return read_counters(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "backup_sqlite", held_backup)
+    monkeypatch.setattr(restore, "read_counters", held_counters)
+    yield gates
+    for event in gates.values():  # never leave a worker waiting
+        event.set()
+
+
+def _start_restore(window, qtbot, demo):
+    settings = _go(window, qtbot, "settings")
+    settings.refresh_backups()
+    settings.backup_view.selectRow(0)
+    qtbot.mouseClick(settings.findChild(QPushButton, "restoreBackup"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: settings.restore_dialog.isVisible(), timeout=5000)
+    return settings, settings.restore_dialog
+
+
+def test_restore_runs_behind_a_dialog_then_every_page_shows_the_old_data(window, qtbot, demo, answered, gate):
+    people = _go(window, qtbot, "people")
+    events = _go(window, qtbot, "events")
+    pid = people.model.id_at(0)
+    old_last = demo.people.person(pid)["last_name"]
+    eid = events.list_model.rows[0]["id"]
+    old_title = demo.events.event(eid)["title"]
+    demo.setup.backup_now()
+    demo.people.update_person(pid, last_name="Renommé-après-la-sauvegarde")
+    demo.events.update_event(eid, title="Titre changé après la sauvegarde")
+    people.panel.load(pid)
+    events.load(eid)
+
+    settings, dialog = _start_restore(window, qtbot, demo)
+    assert dialog.isModal() and dialog.windowModality() == Qt.WindowModality.ApplicationModal
+    cancel = dialog.cancel_button
+    gate["safety"].set()
+    qtbot.waitUntil(lambda: dialog.step.text() == _("Replacing the data with the backup… This step cannot be "
+                                                     "cancelled."), timeout=10000)
+    # the worker is held inside the swap: the window still handles events, and Cancel is refused
+    ticks: list[int] = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: ticks == [1], timeout=2000)
+    assert not cancel.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and not settings.task.is_cancelled()
+
+    with qtbot.waitSignal(settings.data_changed, timeout=20000):
+        gate["swap"].set()
+    assert not dialog.isVisible()
+    assert "before-restore" in settings.backup_status.text()
+    assert demo.people.person(pid)["last_name"] == old_last  # the window's services read the restored file
+    assert people.panel.form.values()["last_name"] == old_last
+    assert "Renommé-après-la-sauvegarde" not in _listed_names(people)
+    assert events.form.values()["title"] == old_title
+    assert old_title in {r["title"] for r in events.list_model.rows}
+    assert window.undo_stack.count() == 0
+    assert answered["warn"] == []
+
+
+def test_restore_cancelled_before_the_swap_changes_nothing(window, qtbot, demo, answered, gate):
+    demo.setup.backup_now()
+    org = demo.funding.create_organisation(name="Créée après la sauvegarde")
+    settings = _go(window, qtbot, "settings")
+    settings.refresh_backups()
+    before = settings.backups.rowCount()
+    settings, dialog = _start_restore(window, qtbot, demo)
+    qtbot.waitUntil(lambda: dialog.step.text() == _("Backing up the current data first…"), timeout=10000)
+    assert dialog.cancel_button.isEnabled()
+    with qtbot.waitSignal(settings.task.signals.cancelled, timeout=20000):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        assert dialog.step.text() == _("Cancelling…")
+        gate["safety"].set()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert settings.backup_status.text() == _("Cancelled: nothing was restored.")
+    assert any(o["id"] == org["id"] for o in demo.funding.organisations())
+    assert settings.backups.rowCount() == before  # no "before-restore" copy of a restore that did not happen
+    assert settings.restore_button.isEnabled() and answered["warn"] == []
 
 
 def test_large_import_undone_and_redone_in_a_worker_behind_a_dialog(window, qtbot, demo, answered, tmp_path,

@@ -66,7 +66,8 @@ def test_restore_asks_first_and_brings_back_the_data(window, qtbot, monkeypatch,
     svc.funding.create_organisation(name="Ajout apres sauvegarde")
     page.backup_view.selectRow(0)
     monkeypatch.setattr(dialogs, "confirm", lambda parent, text: True)
-    qtbot.mouseClick(page.findChild(QPushButton, "restoreBackup"), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.data_changed, timeout=20000):  # it runs in a worker (tests/ui/test_long_work.py)
+        qtbot.mouseClick(page.findChild(QPushButton, "restoreBackup"), Qt.MouseButton.LeftButton)
     assert not any(o["name"] == "Ajout apres sauvegarde" for o in svc.funding.organisations())
     assert "before-restore" in page.backup_status.text()
 

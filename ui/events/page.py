@@ -391,6 +391,14 @@ class EventsPage(QWidget):
         if self.event_id:
             self.load(self.event_id)
 
+    def reload_later(self) -> None:
+        """Records changed elsewhere (a restored backup, an applied sync bundle; the main window
+        calls it): the list is read again at once, and the open event unless its form holds typing
+        not saved yet."""
+        self.refresh()
+        if self.event_id and not self.form.is_modified():
+            self.load(self.event_id)  # a new, empty form when the event is not in the data any more
+
     # ------------------------------------------------------------------ event form
 
     def _headcounts_changed(self) -> None:

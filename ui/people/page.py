@@ -223,6 +223,17 @@ class PeoplePage(QWidget):
         if entity == "person" and row_id:
             self.panel.load(row_id)
 
+    def reload_later(self) -> None:
+        """Records changed elsewhere (a restored backup, an applied sync bundle; the main window
+        calls it): the list, the actions to filter by and the open beneficiary are read again, at
+        once (the list is paged), unless the form holds typing not saved yet."""
+        self.panel.reload_actions()
+        self._fill_actions()
+        pid = self.panel.person_id
+        if pid and not self.panel.form.is_modified():
+            self.panel.load(pid)  # an empty form when the record is not in the data any more
+        self.run_query()
+
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search by name, in Latin or Arabic script… (Ctrl+F)"))
         self.new_button.setText(_("New beneficiary"))

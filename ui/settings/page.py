@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -25,6 +25,7 @@ from coopdesk.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language, fo
 from ui.common import ChoiceCombo, Form, ProgressPanel, Task, commune_name, dialogs, report_error
 from ui.common.lazy import LazyLoad
 from ui.common.tables import records_view as _table
+from ui.common.worker import Cancelled, TaskDialog
 from ui.models import Column, RecordsModel
 from ui.settings import accounts
 
@@ -46,6 +47,8 @@ BACKUP_COLUMNS = [
 
 
 class SettingsPage(LazyLoad, QWidget):
+    data_changed = Signal()  # a backup restored: every other page reloads (the main window listens)
+
     def __init__(self, services, undo_stack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.svc = services
@@ -261,6 +264,12 @@ class SettingsPage(LazyLoad, QWidget):
         else:
             dialogs.warn(self, _("The backup failed: {error}").format(error=str(exc)))
 
+    # A restore replaces the file every service reads: it runs in a worker behind a modal dialog,
+    # so nothing else writes meanwhile and the window keeps painting; Cancel is refused once the
+    # swap has started (it is one SQLite write transaction, which runs to its end).
+    RESTORE_STEPS = {"check": (0, 25), "safety": (25, 40), "swap": (40, 100), "done": (100, 100)}
+    restore_dialog: TaskDialog | None = None
+
     def restore(self) -> None:
         idx = self.backup_view.currentIndex()
         if not idx.isValid():
@@ -270,11 +279,50 @@ class SettingsPage(LazyLoad, QWidget):
         if not dialogs.confirm(self, _("Replace the current data with the backup {name}? A backup of the "
                                        "current data is made first.").format(name=info["name"])):
             return
-        try:
-            out = self.svc.setup.restore_backup(info["path"])
-        except CoopError as exc:
-            report_error(self, exc)
-            return
+        setup, path = self.svc.setup, info["path"]
+
+        def work(progress, cancelled):
+            try:
+                return setup.restore_backup(path, cancelled=cancelled, progress=lambda step, fraction: progress(
+                    round(self._restore_percent(step, fraction)), step))
+            except CoopError as exc:
+                if exc.code == "restore_cancelled":
+                    raise Cancelled from exc
+                raise
+
+        self.task = Task(work)
+        if self.restore_dialog is not None:
+            self.restore_dialog.deleteLater()
+        self.restore_dialog = TaskDialog(_("Restore the selected backup"), self)
+        self.restore_dialog.watch(self.task, progress=False)
+        self.task.signals.progress.connect(self._restore_step)
+        self.task.signals.finished.connect(self._restored)
+        self.task.signals.failed.connect(self._restore_failed)
+        self.task.signals.cancelled.connect(self._restore_cancelled)
+        self.backup_button.setEnabled(False)
+        self.restore_button.setEnabled(False)
+        self._restore_step(0, "check")
+        self.restore_dialog.show()
+        self.task.start()
+
+    def _restore_percent(self, step: str, fraction: float) -> float:
+        low, high = self.RESTORE_STEPS.get(step, (0, 0))
+        return low + (high - low) * max(0.0, min(1.0, fraction))
+
+    def _restore_step(self, pct: int, step: str) -> None:
+        texts = {"check": _("Checking the backup…"), "safety": _("Backing up the current data first…"),
+                 "swap": _("Replacing the data with the backup… This step cannot be cancelled."),
+                 "done": _("Restored.")}
+        self.restore_dialog.set_progress(pct, texts.get(step, ""))
+        if step in ("swap", "done"):
+            self.restore_dialog.set_cancellable(False)
+
+    def _restore_ended(self) -> None:
+        self.backup_button.setEnabled(True)
+        self.restore_button.setEnabled(True)
+        self.refresh_backups()
+
+    def _restored(self, out: dict[str, Any]) -> None:
         self.undo_stack.clear()  # the commands refer to data that no longer exists
         text = _("Restored {name}; the previous data was saved as {safety}.").format(
             name=out["restored"]["name"], safety=out["safety_backup"]["name"])
@@ -282,10 +330,22 @@ class SettingsPage(LazyLoad, QWidget):
             text += " " + _("Changes made on this PC after the backup were already sent to the partners: "
                             "ask a partner for a full bundle (Sync centre) to get them back.")
         self.backup_status.setText(text)
-        window = self.window()
-        if hasattr(window, "retranslate"):
-            window.retranslate()  # every page reloads what it shows
-        self.refresh_backups()
+        self._restore_ended()
+        self.refresh_site()
+        self.refresh_users()
+        self.privacy.reload_later()
+        self.data_changed.emit()  # every other page reloads what it shows
+
+    def _restore_failed(self, exc: BaseException) -> None:
+        self._restore_ended()
+        if isinstance(exc, CoopError):
+            report_error(self, exc)
+        else:
+            dialogs.warn(self, _("The restore failed: {error}").format(error=str(exc)))
+
+    def _restore_cancelled(self) -> None:
+        self._restore_ended()
+        self.backup_status.setText(_("Cancelled: nothing was restored."))
 
     # ------------------------------------------------------------------ texts
 
