@@ -95,7 +95,7 @@ def run(argv: list[str] | None = None) -> int:
             return window
         window.show()
         app.processEvents()  # the first paint, before the services' loading competes with it
-        after_show(window.svc)  # resumes the garbage collector when it is done
+        after_show(window)  # resumes the garbage collector when it is done
     except BaseException:
         resume_gc()
         raise
@@ -104,10 +104,12 @@ def run(argv: list[str] | None = None) -> int:
     return code
 
 
-def after_show(svc: Services) -> threading.Thread:
+def after_show(window: MainWindow) -> threading.Thread:
     """Once the window is on screen: load what the services need (SQLAlchemy, the mapped models,
     the engine: about 0.3 s) on a thread of its own, so the window answers meanwhile; then the
-    garbage collector runs again (``resume_gc``). A page opened before that waits for it."""
+    garbage collector runs again (``resume_gc``). The window builds no other page before that
+    thread is done (``MainWindow.loading``): no module is ever imported by two threads at once."""
+    svc = window.svc
 
     def work() -> None:
         try:
@@ -118,6 +120,7 @@ def after_show(svc: Services) -> threading.Thread:
             resume_gc()
 
     thread = threading.Thread(target=work, name="coopdesk-warm-up", daemon=True)
+    window.loading = thread
     thread.start()
     return thread
 

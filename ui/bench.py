@@ -64,7 +64,7 @@ def child(db: str, search: str) -> dict:
     window.resize(1366, 768)
     window.show()
     app.processEvents()
-    warm_up = after_show(window.svc)  # as ui.app.run, before its event loop
+    warm_up = after_show(window)  # as ui.app.run, before its event loop
     print("READY", flush=True)
     import time
 

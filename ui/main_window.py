@@ -5,6 +5,8 @@ Pages get their services through the constructor; the window owns one undo stack
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -48,6 +50,7 @@ class MainWindow(QMainWindow):
     def __init__(self, services: Services, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.svc = services
+        self.loading: threading.Thread | None = None
         self.settings = settings or QSettings()
         self.undo_stack = QUndoStack(self)
         self.nav = QListWidget()
@@ -84,6 +87,9 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(row)
 
     def _make_page(self, key: str) -> QWidget:
+        if self.loading is not None:  # the services still loading after the start (ui.app.after_show)
+            self.loading.join()
+            self.loading = None
         if key == "dashboard":
             page = DashboardPage(self.svc)
             page.open_record.connect(self.open_record)
