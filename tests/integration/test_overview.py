@@ -124,3 +124,17 @@ def test_lazy_opening_of_a_new_file_creates_it_as_before(tmp_path):
     svc.setup.init("VLG")
     assert svc.overview.site()["commune_code"] == "VLG"
     svc.close()
+
+
+def test_the_dashboard_reads_through_the_services_connection_on_any_database(svc):
+    """On PostgreSQL (COOPDESK_TEST_PG_URL) the dashboard's SQL runs through SQLAlchemy: the same
+    queries must be accepted there (quoted reserved words, booleans, dates as parameters)."""
+    soon = svc.events.create_event(title="Olympiades", start=TODAY + dt.timedelta(days=3))
+    svc.events.create_event(title="Passée", start=TODAY - dt.timedelta(days=3))
+    data = svc.overview.dashboard(TODAY.year, TODAY)
+    assert [e["id"] for e in data["events"]] == [soon["id"]]
+    assert data["events"][0]["start"] == TODAY + dt.timedelta(days=3)
+    assert data["sync"]["status"]["node_code"] == svc.overview.site()["node_code"] == "TIZ"
+    assert data["sync"]["status"]["open_conflicts"] == 0 and data["sync"]["history"] == []
+    assert [w.code for w in data["warnings"]] == [w.code for w in svc.checks.run(TODAY)]
+    assert not svc.overview.login_required()
