@@ -59,6 +59,13 @@ undo calls ``revert()``, redo ``reapply(token)``.
     # fn(progress, cancelled): progress(pct:int, msg:str); cancelled() -> bool; return a result.
     # The worker never touches widgets: it only emits signals. Use a unit of work per service
     # call (each service call already is one) so a cancel leaves no half change.
+``TaskDialog`` (ui.common.worker) — the same progress in a dialog modal to the whole app, for work
+during which nothing else may write (restoring a backup): ``dialog.watch(task)``, ``show()``;
+``set_cancellable(False)`` greys Cancel once the work can no longer stop. ``run_modal(fn, title,
+step)`` runs ``fn`` in a worker behind one and returns its result (or raises) when done, the window
+painting meanwhile: for an undo or redo, which must have finished when it returns. A command given a
+``size`` (``AppliedCommand(size=n)``, ``execute(..., size=lambda result: n)``) runs its undo and redo
+that way from ``commands.LARGE`` rows on.
 
 ``ChoiceCombo(choices: dict[code, msgid], empty=None)`` — a combo of codes shown translated;
 ``.code()``, ``.set_code(code)``, ``.retranslate()``. ``DateField`` — ``.text()``/``.setText()`` ISO.
