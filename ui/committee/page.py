@@ -84,8 +84,8 @@ def printing_available() -> bool:
 
 
 
-def _table(model, name: str, stretch: int = 1):
-    return records_view(model, name, stretch, fit_contents=False)
+def _table(model, name: str, stretch: int = 1, elastic: tuple[int, ...] | None = None):
+    return records_view(model, name, stretch, elastic=elastic)
 
 
 def _row(*widgets, stretch_first: bool = False) -> QHBoxLayout:
@@ -110,8 +110,9 @@ class CommitteePage(QWidget):
 
         # --- meetings
         self.meetings = RecordsModel(MEETING_COLUMNS, parent=self)
-        # Number, date, host and minutes fit their contents; the place takes the rest (whole on hover).
-        self.meeting_view = records_view(self.meetings, "meetingTable", 3)
+        # Number, date and host fit their contents; when the list is narrow the place, then the
+        # minutes' status, are cut ("…", whole on hover) rather than scrolled sideways.
+        self.meeting_view = records_view(self.meetings, "meetingTable", 3, elastic=(3, 4))
         self.meeting_view.selectionModel().currentRowChanged.connect(
             lambda cur, _p: self.load(self.meetings.row_dict(cur.row())["id"]) if cur.isValid() else None)
         self.new_button = QPushButton()
@@ -157,7 +158,7 @@ class CommitteePage(QWidget):
 
         # --- attendees
         self.attendees = RecordsModel(ATTENDEE_COLUMNS, parent=self)
-        self.attendee_view = _table(self.attendees, "attendeeTable", 1)
+        self.attendee_view = _table(self.attendees, "attendeeTable", 1, elastic=(1, 0, 2))
         self.presence = ChoiceCombo(C.PRESENCES)
         self.presence.setObjectName("presenceCombo")
         self.presence_button = QPushButton()
@@ -309,7 +310,7 @@ class CommitteePage(QWidget):
         outer.addWidget(self.tabs)
         outer.setStretchFactor(0, 2)
         outer.setStretchFactor(1, 3)
-        outer.setSizes([450, 910])  # the meetings list with its place and the minutes' status
+        outer.setSizes([520, 840])  # the meetings list with its place and the minutes' status
         QVBoxLayout(self).addWidget(outer)
 
         acts = page_shortcuts(self, New=self.new, Save=self.save, Print=lambda: self.preview("minutes"))

@@ -23,7 +23,7 @@ from coopdesk.i18n import N_, _, format_number, ngettext
 from ui.common import ChoiceCombo, commune_name, hide_for_viewer
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.shortcuts import page_shortcuts
-from ui.common.tables import RecordsView
+from ui.common.tables import FitHeader, RecordsView
 from ui.people.model import PeopleModel
 from ui.people.person_panel import PersonPanel, person_label
 from ui.people.tools import PeopleTools
@@ -61,12 +61,12 @@ class PeoplePage(QWidget):
 
         self.model = PeopleModel(services.people, self)
         self.table = RecordsView()  # selectRow works right to left too
+        # columns fit the list's width: the names give width when it is short, titles stay whole
+        self.table.setHorizontalHeader(FitHeader(0, elastic=(1, 0), parent=self.table))
         self.table.setObjectName("peopleTable")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         # Rows all have the same height: the view then never asks every row for its size.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -40,7 +39,7 @@ from ui.common.export import export_button, export_table, retranslate_export_but
 from ui.common.lazy import LazyLoad
 from ui.common.pickers import choose_decision
 from ui.common.repeat import execute_again
-from ui.common.tables import RecordsView
+from ui.common.tables import FitHeader, RecordsView
 from ui.models import Column, RecordsModel
 from ui.plans.action_form import ActionEditor
 from ui.plans.timeline import Timeline
@@ -142,13 +141,13 @@ class PlansPage(LazyLoad, QWidget):
 
         self.model = RecordsModel(ACTION_COLUMNS, parent=self)
         self.table = RecordsView()  # selectRow works right to left too
+        self.table.setHorizontalHeader(FitHeader(1, parent=self.table))  # the title stretches, or is cut
         self.table.setObjectName("actionTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.timeline = Timeline()
         self.timeline.action_clicked.connect(self.select_action)
@@ -171,6 +170,8 @@ class PlansPage(LazyLoad, QWidget):
         splitter.addWidget(self.editor)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # the editor opens wide enough for its six indicator columns and long axis names
+        splitter.setSizes([700, 470])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.plan_info)
