@@ -1,6 +1,10 @@
 """Small Qt models over plain data that services return (for lists of tens or hundreds of rows).
 
 Big lists (beneficiaries) use a model that pages from the database through a service instead.
+
+In Arabic a cell shows a code such as 1.1.1-a left to right (``labels.code_text``) and draws the point
+between digits as a Latin point, not an Arabic one (``fonts.figures_families``): every table of
+records, the dashboard's included, shows action codes as "1.1.1".
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from coopdesk.i18n import _
+from ui import fonts
+from ui.common.labels import code_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -53,7 +59,10 @@ class RecordsModel(QAbstractTableModel):
         col = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             value = col.value(record)
-            return "" if value is None else str(value)
+            return "" if value is None else code_text(str(value))
+        if role == Qt.ItemDataRole.FontRole:
+            value = col.value(record)
+            return fonts.figures_families() if value is not None and fonts.has_figures(str(value)) else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col.align is not None:
             return int(col.align | Qt.AlignmentFlag.AlignVCenter)
         if role == self.ROLE_ID:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from coopdesk.i18n import _, current_language, format_money
@@ -27,6 +29,23 @@ def commune_name(commune: dict[str, Any], lang: str | None = None) -> str:
 
 def money(minor: int | None, currency: str) -> str:
     return format_money(minor or 0, currency or "EUR")
+
+
+# An identifier written left to right, with a digit: action 1.1.1, indicator 1.1.1-a, decision 2025-01.
+_CODE = re.compile(r"(?=[^\d]*\d)[0-9A-Za-z]+(?:[.\-/][0-9A-Za-z]+)+")
+LRI, PDI = "\u2066", "\u2069"  # left-to-right isolate … pop directional isolate
+
+
+def is_code(text: str) -> bool:
+    return bool(_CODE.fullmatch(text))
+
+
+def code_text(text: str) -> str:
+    """``text`` as shown: in a right-to-left layout a code such as 1.1.1-a is isolated left to right,
+    or the bidi algorithm shows its letter first ("a-1.1.1"); other texts are unchanged."""
+    if text and QGuiApplication.isRightToLeft() and is_code(text):
+        return f"{LRI}{text}{PDI}"
+    return text
 
 
 def can_edit(services: Any) -> bool:

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from coopdesk.domain import constants as C
 from coopdesk.i18n import _, format_date
+from ui import fonts
+from ui.common.labels import code_text
 
 ROW_H = 20
 HEADER_H = 22
@@ -74,11 +76,12 @@ class Timeline(QWidget):
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, format_date(first, "LLL"))
             p.setPen(QPen(QColor("#c8c8c8")))
         today = dt.date.today()
+        p.setFont(fonts.figures_font(self.font()) or self.font())  # the codes read 1.1.1 in Arabic too
         for row, a in enumerate(self.actions):
             y = HEADER_H + row * ROW_H
             label = QRectF(w - LABEL_W if rtl else 0, y, LABEL_W - 4, ROW_H)
             p.setPen(QPen(self.palette().text().color()))
-            p.drawText(label, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading, a.get("code", ""))
+            p.drawText(label, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading, code_text(a.get("code", "")))
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor(STATUS_COLOURS.get(a.get("status", ""), "#5b8def")))
             p.drawRoundedRect(self.bar_rect(row), 4, 4)
