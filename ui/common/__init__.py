@@ -17,7 +17,9 @@ Use them so every screen behaves the same way:
 
 ``scrolling(form)`` — a long form in a vertical scroll area (``FormScroll``): add it to the layout
 instead of the form, so the window fits 1366×768 in every language (nothing sideways, nothing cut).
-``ChoiceCombo`` asks for 14 characters whatever its entries (``min_chars=``); its list opens wide.
+``ChoiceCombo`` asks for 14 characters whatever its entries (``min_chars=``); its list opens wide; in a
+``Form`` it is as wide as the line edits, and a longer choice is cut with "…" and whole on hover.
+``CheckList`` items go onto several lines rather than sideways. ``CodeEdit``: a code field (1.1.1).
 
 ``report_error(widget, exc, form=None)`` — the one way to show a refused service call: next to the
 field when ``exc.field`` is one of the form's fields, else ``dialogs.warn``; never a traceback.
@@ -72,7 +74,11 @@ that way from ``commands.LARGE`` rows on.
 ``CheckList`` — checkable short list: ``set_items([(key, label)])``, ``checked()``, ``set_checked(keys)``.
 
 ``labels`` (ui.common.labels) — ``axis_name(axis)``, ``commune_name(commune)`` in the UI language
-(falls back to French); ``money(minor, currency)`` via Babel.
+(falls back to French); ``money(minor, currency)`` via Babel; ``code_text(text)``: a code isolated
+left to right in Arabic (``RecordsModel`` does it for every cell).
+
+``tables`` (ui.common.tables) — ``records_view(model, name, stretch, elastic=…, wrap_titles=…)`` and
+``FitHeader``: columns fit the table's width; narrow, titles wrap and elastic columns are cut ("…").
 
 ``export`` (ui.common.export) — ``export_button(name)`` and ``export_table(parent, view, N_("events"))``:
 the rows and visible columns of a table as shown, to XLSX or CSV through ``dialogs.save_file``.

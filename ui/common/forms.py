@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -16,13 +17,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMenu,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
     QWidgetAction,
@@ -30,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.errors import CoopError, ValidationError
 from coopdesk.i18n import _
+from ui import fonts
 from ui.common import dialogs
 
 
@@ -37,7 +45,9 @@ class ChoiceCombo(QComboBox):
     """Codes stored, translated labels shown. ``empty`` (a msgid) adds a first "any/none" entry.
 
     Its width does not follow its longest entry (a long action title would widen the window past
-    1366 px): it asks for ``min_chars`` characters, grows with its layout, and its list opens wide.
+    1366 px): it asks for ``min_chars`` characters, grows with its layout (in a ``Form``, as wide as
+    the line edits), and its list opens wide. A choice longer than the box is cut with "…" and shown
+    whole on hover; in Arabic its points between digits are Latin points (``fonts.figures_font``).
     """
 
     def __init__(self, choices: dict[str, str] | list[tuple[str, str]], empty: str | None = None,
@@ -80,13 +90,67 @@ class ChoiceCombo(QComboBox):
                 if label is not None:
                     self.setItemText(i, _(label))
 
+    def _label(self) -> tuple[QStyleOptionComboBox, QFont]:
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        font = (fonts.figures_font(self.font()) if fonts.has_figures(opt.currentText) else None) or self.font()
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        room = field.width() - 4  # the label's margins in the edit field
+        if not opt.currentIcon.isNull():
+            room -= opt.iconSize.width() + 4
+        opt.currentText = QFontMetrics(font).elidedText(opt.currentText, Qt.TextElideMode.ElideRight, max(room, 0))
+        return opt, font
+
+    def shown_text(self) -> str:
+        """The text the closed box shows: the current choice, or its start and "…" when it is longer."""
+        return self._label()[0].currentText
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt API)
+        painter = QStylePainter(self)
+        opt, font = self._label()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        painter.setFont(font)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and not self.toolTip() and self.shown_text() != self.currentText():
+            QToolTip.showText(event.globalPos(), self.currentText(), self)
+            return True
+        return super().event(event)
+
 
 class CheckList(QListWidget):
-    """A short list of checkable items (partners, themes): ``checked()`` gives their keys."""
+    """A short list of checkable items (partners, themes): ``checked()`` gives their keys.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    A long item goes onto several lines rather than being cut or scrolled sideways, and the list is as
+    tall as its items, up to ``max_height`` (then it scrolls up and down)."""
+
+    def __init__(self, parent: QWidget | None = None, *, max_height: int = 110) -> None:
         super().__init__(parent)
-        self.setMaximumHeight(110)
+        self.max_height = max_height
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def content_height(self) -> int:
+        """The height its items take, each on as many lines as the list's width needs."""
+        self.executeDelayedItemsLayout()
+        rows = sum(self.visualItemRect(self.item(i)).height() for i in range(self.count()))
+        return rows + 2 * self.frameWidth()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(super().sizeHint().width(), min(max(self.content_height(), self.fontMetrics().height() + 8),
+                                                     self.max_height))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # narrower or wider: its items take more or fewer lines
 
     def set_items(self, items: list[tuple[str, str]]) -> None:
         keep = set(self.checked())
@@ -97,6 +161,7 @@ class CheckList(QListWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if key in keep else Qt.CheckState.Unchecked)
             self.addItem(item)
+        self.updateGeometry()
 
     def checked(self) -> list[str]:
         return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())
@@ -153,6 +218,28 @@ class DateField(QWidget):
     def _picked(self, day: QDate) -> None:
         self.edit.setText(day.toString("yyyy-MM-dd"))
         self.button.menu().hide()
+
+
+class CodeEdit(QLineEdit):
+    """A field for a code (action 1.1.1, indicator 1.1.1-a): written left to right in every language,
+    aligned with the other fields, its points drawn as Latin points in Arabic too."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        latin = QFont()
+        latin.setFamilies(["Noto Sans", "Noto Naskh Arabic", "Noto Sans Tifinagh"])  # codes are ASCII
+        self.setFont(latin)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self._align()
+
+    def _align(self) -> None:
+        self.setAlignment(Qt.AlignmentFlag.AlignRight if QGuiApplication.isRightToLeft()
+                          else Qt.AlignmentFlag.AlignLeft)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationLayoutDirectionChange:
+            self._align()
+        return super().event(event)
 
 
 def _read(widget: QWidget) -> Any:
@@ -231,6 +318,8 @@ class Form(QWidget):
         error.hide()
         lay.addWidget(error)
         widget.setObjectName(widget.objectName() or f"field_{name}")
+        if isinstance(widget, QComboBox):  # as wide as the line edits: long choices show whole
+            widget.setSizePolicy(QSizePolicy.Policy.Expanding, widget.sizePolicy().verticalPolicy())
         self.layout_.addRow(caption, box)
         self.fields[name] = widget
         self._labels[name] = (caption, label)

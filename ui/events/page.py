@@ -52,7 +52,7 @@ from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
 from ui.common.export import export_button, export_table, retranslate_export_button
 from ui.common.shortcuts import page_shortcuts
-from ui.common.tables import RecordsView
+from ui.common.tables import FitHeader, RecordsView
 from ui.events.headcounts import HeadcountGrid
 from ui.events.models import AttendanceModel, participant_name
 from ui.models import Column, RecordsModel
@@ -119,7 +119,7 @@ class EventsPage(QWidget):
         f.add("type", N_("Type"), ChoiceCombo(C.EVENT_TYPES, empty=N_("— choose —")))
         self.actions = services.plans.actions()
         f.add("action_id", N_("Action of the plan"), ChoiceCombo(
-            [(a["id"], f"{a['plan_year']} · {a['code']} — {a['title'][:50]}") for a in self.actions],
+            [(a["id"], f"{a['plan_year']} · {a['code']} — {a['title']}") for a in self.actions],
             empty=N_("— none —"), translate=False))
         f.add("start", N_("Start"), DateField())
         f.add("end", N_("End"), DateField())
@@ -159,10 +159,10 @@ class EventsPage(QWidget):
         self.attendance = AttendanceModel(self)
         self.attendance.dataChanged.connect(lambda *_a: self._attendance_summary())
         self.att_view = RecordsView()  # selectRow works right to left too
+        self.att_view.setHorizontalHeader(FitHeader(1, parent=self.att_view))  # titles whole, the name stretches
         self.att_view.setObjectName("attendanceTable")
         self.att_view.setModel(self.attendance)
         self.att_view.verticalHeader().hide()
-        self.att_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.tick_all = QPushButton()
         self.tick_all.clicked.connect(lambda: self.attendance.set_all(True))
         self.tick_none = QPushButton()

@@ -11,6 +11,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
@@ -126,6 +127,9 @@ class PersonPanel(QTabWidget):
         self.enrol_view.setObjectName("enrolmentTree")
         self.enrol_view.setModel(self.enrolments)
         self.enrol_view.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
+        # the date fits its contents and the action or milestone takes the rest (see _fill_enrolments)
+        self.enrol_view.header().setStretchLastSection(False)
+        self.enrol_view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.action_combo = ChoiceCombo([], translate=False)
         self.action_combo.setObjectName("enrolAction")
         self.enrol_date = DateField()
@@ -187,7 +191,7 @@ class PersonPanel(QTabWidget):
 
     def reload_actions(self) -> None:
         self.actions = self.svc.plans.actions()
-        self.action_combo.set_choices([(a["id"], f"{a['plan_year']} · {a['code']} — {a['title'][:60]}")
+        self.action_combo.set_choices([(a["id"], f"{a['plan_year']} · {a['code']} — {a['title']}")
                                        for a in self.actions])
 
     def new(self) -> None:
@@ -245,7 +249,7 @@ class PersonPanel(QTabWidget):
                 parent.appendRow([child, QStandardItem(format_date(ms["on"], "medium"))])
             self.enrolments.appendRow([parent, QStandardItem(format_date(enr.get("enrolled_on"), "medium"))])
         self.enrol_view.expandAll()
-        self.enrol_view.resizeColumnToContents(1)
+        self.enrol_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # not cut at 100 px
         if self.enrolments.rowCount():
             self.enrol_view.setCurrentIndex(self.enrolments.index(0, 0))
 

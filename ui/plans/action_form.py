@@ -9,12 +9,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,6 +35,7 @@ from ui.common import (
 )
 from ui.common.commands import execute_creation
 from ui.common.deleting import delete_button, delete_key, delete_with_undo, retranslate_delete_button
+from ui.common.forms import CodeEdit
 from ui.common.labels import hide_for_viewer
 from ui.common.tables import records_view
 from ui.models import Column, RecordsModel
@@ -82,11 +81,10 @@ class ActionEditor(QTabWidget):
 
         self.form = Form()
         f = self.form
-        f.add("code", N_("Code"), QLineEdit())
+        f.add("code", N_("Code"), CodeEdit())
         f.add("title", lambda: pgettext("record", "Title"), QLineEdit())  # not a person's title
         self.axis = f.add("axis_id", N_("Axis"), ChoiceCombo([], translate=False))
-        self.themes = f.add("themes", N_("Transversal themes"), CheckList())
-        self.themes.setMaximumHeight(52)
+        self.themes = f.add("themes", N_("Transversal themes"), CheckList())  # as tall as its themes
         self.commune = f.add("lead_commune_id", N_("Lead commune"), ChoiceCombo([], empty=N_("—"), translate=False),
                              aliases=("commune",))
         f.add("start", N_("Start"), DateField())
@@ -133,13 +131,12 @@ class ActionEditor(QTabWidget):
 
         # indicators with targets per commune
         self.indicators = RecordsModel(INDICATOR_COLUMNS, parent=self)
-        self.indicator_view = QTableView()
-        self.indicator_view.setObjectName("actionIndicatorTable")
-        self.indicator_view.setModel(self.indicators)
-        self.indicator_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.indicator_view.verticalHeader().hide()
+        # Six columns in a narrow tab: the targets' titles go onto two lines, then the method and
+        # the indicator's name are cut ("…", whole on hover), rather than scrolled sideways.
+        self.indicator_view = records_view(self.indicators, "actionIndicatorTable", 1, elastic=(2, 1),
+                                           wrap_titles=True)
         self.ind_form = Form()
-        self.ind_form.add("code", N_("Code"), QLineEdit())
+        self.ind_form.add("code", N_("Code"), CodeEdit())
         self.ind_form.add("name", N_("Indicator"), QLineEdit())
         self.ind_form.add("method", N_("Method"), ChoiceCombo(C.INDICATOR_METHODS))
         self.target_tiz = self.ind_form.add("target_TIZ", N_("Target Tiznit"), QSpinBox())
