@@ -69,7 +69,7 @@ def take(out: Path, lang: str = "fr", size: tuple[int, int] = (1366, 768)) -> li
             states = page.screenshot_states() if hasattr(page, "screenshot_states") else [(key, lambda: None)]
             for name, prepare in states:
                 prepare()
-                app.processEvents()
+                _settle(app)
                 path = out / f"{row + 1:02d}-{name}.png"
                 _grab(app, window, size, f"{lang}/{path.name}").save(str(path), "PNG")
                 _shrink(path)
@@ -77,6 +77,13 @@ def take(out: Path, lang: str = "fr", size: tuple[int, int] = (1366, 768)) -> li
         window.close()
         svc.close()
     return saved
+
+
+def _settle(app, rounds: int = 5) -> None:
+    """Let the layouts finish: a page that shows other buttons makes its splitter give it more width
+    one round of events later (one round left the committee's minutes buttons cut in the picture)."""
+    for _round in range(rounds):
+        app.processEvents()
 
 
 def _shrink(path: Path) -> None:
