@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -27,7 +26,7 @@ from coopdesk.i18n import _, format_date, format_percent, ngettext
 from coopdesk.services import Services
 from ui.common import commune_name
 from ui.common.lazy import LazyLoad
-from ui.common.tables import RecordsView
+from ui.common.tables import FitHeader, RecordsView
 from ui.models import Column, RecordsModel
 
 
@@ -83,10 +82,9 @@ class DashboardPage(LazyLoad, QWidget):
         self.indicator_view = RecordsView()  # rows selected right to left too; cut names on hover
         self.indicator_view.setObjectName("indicatorTable")
         self.indicator_view.setModel(self.indicators)
-        header = self.indicator_view.horizontalHeader()
-        # The figures take the width they need; the indicator's name gets the rest (no sideways scrolling).
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The figures take the width they need, their titles padded (a Tifinagh title drawn bold is
+        # wider than measured); the indicator's name gets the rest (no sideways scrolling).
+        self.indicator_view.setHorizontalHeader(FitHeader(1, parent=self.indicator_view))
         self.indicator_view.setWordWrap(False)
         self.indicator_view.verticalHeader().hide()
         self.indicator_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

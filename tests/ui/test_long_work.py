@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QPushButton
 
+from coopdesk.domain.reference import commune_id
 from coopdesk.i18n import _
 from ui.common import commands, dialogs
 from ui.main_window import AREAS
@@ -80,11 +81,18 @@ def test_restore_runs_behind_a_dialog_then_every_page_shows_the_old_data(window,
     old_last = demo.people.person(pid)["last_name"]
     eid = events.list_model.rows[0]["id"]
     old_title = demo.events.event(eid)["title"]
+    old_place = "Villeneuve"  # a meeting without final minutes (those of the demo's are frozen)
+    mid = demo.committee.create_meeting(host_commune_id=commune_id("VLG"), place=old_place,
+                                        held_at="2026-10-01 10:00")["id"]
+    committee = _go(window, qtbot, "committee")
     demo.setup.backup_now()
     demo.people.update_person(pid, last_name="Renommé-après-la-sauvegarde")
     demo.events.update_event(eid, title="Titre changé après la sauvegarde")
+    demo.committee.update_meeting(mid, place="Salle changée après la sauvegarde")
     people.panel.load(pid)
     events.load(eid)
+    committee.load(mid)
+    committee.refresh()
 
     settings, dialog = _start_restore(window, qtbot, demo)
     assert dialog.isModal() and dialog.windowModality() == Qt.WindowModality.ApplicationModal
@@ -109,6 +117,8 @@ def test_restore_runs_behind_a_dialog_then_every_page_shows_the_old_data(window,
     assert "Renommé-après-la-sauvegarde" not in _listed_names(people)
     assert events.form.values()["title"] == old_title
     assert old_title in {r["title"] for r in events.list_model.rows}
+    assert committee.form.values()["place"] == old_place
+    assert "Salle changée après la sauvegarde" not in {r["place"] for r in committee.meetings.rows}
     assert window.undo_stack.count() == 0
     assert answered["warn"] == []
 

@@ -343,6 +343,15 @@ class CommitteePage(QWidget):
                 self.meeting_view.selectRow(r)
                 self.meeting_view.selectionModel().blockSignals(False)
 
+    def reload_later(self) -> None:
+        """Records changed elsewhere (a restored backup, an applied sync bundle; the main window
+        calls it): the meetings are read again at once, and the open meeting unless one of its
+        forms holds typing not saved yet (a meeting gone from the data leaves an empty form)."""
+        self.refresh()
+        typing = any(f.is_modified() for f in (self.form, self.att_form, self.agenda_form, self.decision_form))
+        if self.meeting_id and not typing:
+            self.load(self.meeting_id)
+
     def new(self) -> None:
         self.meeting_id = None
         self.meeting = {}
