@@ -47,6 +47,10 @@ register_messages({
     "sync_gap": N_("Bundle {missing} from {sender} is missing: import it first, or ask {sender} for a full bundle (sync export --full)."),
     "sync_gap_changes": N_("Changes {first} and after from {origin} are missing here: ask {sender} for a full bundle (sync export --full)."),
     "sync_no_conflict": N_("No open conflict with the identifier {id}."),
+    "sync_untrust_exchanged": N_("The pairing with {code} cannot be undone: bundles were already exchanged with "
+                                 "it (last sent: no. {sent}, last received: no. {received}). Forgetting it would "
+                                 "lose their numbering, so its next bundles would be refused, or old ones applied "
+                                 "again."),
     "sync_trust_self": N_("This identity file is this site's own: send it to the partner, and trust theirs."),
     "sync_file_unreadable": N_("Cannot read the file {path}."),
     "sync_cancelled": N_("Cancelled: nothing was written."),
@@ -127,27 +131,78 @@ class SyncService:
 
     def trust(self, path: str | Path) -> dict[str, Any]:
         """Pair with the site whose identity file this is; returns its fingerprint to read aloud."""
+        done = self.trust_identity(_read(path))
+        return {k: done[k] for k in ("node_code", "commune_code", "name", "fingerprint")}
+
+    def trust_identity(self, data: bytes | str) -> dict[str, Any]:
+        """:meth:`trust` for the identity file's content (the bytes whose fingerprint was read aloud;
+        redo trusts them again without reading the file). Besides what :meth:`trust` returns:
+        ``identity`` (the content, as text) and ``previous``, the partner rows this pairing replaced
+        or changed, as they were: :meth:`untrust` puts them back."""
         self._require_admin()
-        ident = keys.parse_identity(_read(path))
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        ident = keys.parse_identity(raw)
         me = self._keys().identity
         if ident.node_id == me.node_id:
             raise CoopError("sync_trust_self")
         with self.ctx.uow(write=True) as s:
-            for other in s.scalars(select(SyncPartner).where(SyncPartner.node_code == ident.node_code,
-                                                             SyncPartner.node_id != ident.node_id)):
+            # A partner site installed again (new keys, same code) replaces the old pairing.
+            olds = s.scalars(select(SyncPartner).where(SyncPartner.node_code == ident.node_code,
+                                                       SyncPartner.node_id != ident.node_id)).all()
+            row = s.get(SyncPartner, ident.node_id)
+            previous = [_partner_dict(p) for p in [*olds, *([row] if row is not None else [])]]
+            for other in olds:
                 s.delete(other)
             s.flush()
-            row = s.get(SyncPartner, ident.node_id)
             if row is None:
                 row = SyncPartner(node_id=ident.node_id, acked="{}", sent="{}", last_seq_in=0, last_seq_out=0)
                 s.add(row)
             row.node_code = ident.node_code
             row.commune_code = ident.commune_code
             row.name = ident.name
-            row.identity = _read(path).decode("utf-8")
+            row.identity = raw.decode("utf-8")
             row.fingerprint = ident.fingerprint
+            s.add(AuditEntry(username=self.ctx.actor.username, node=self.ctx.node()[1], entity="sync_partner",
+                             row_id=ident.node_code, op="trust",
+                             before=json.dumps({"fingerprints": [p["fingerprint"] for p in previous]}),
+                             after=json.dumps({"node_id": ident.node_id, "fingerprint": ident.fingerprint},
+                                              sort_keys=True)))
         return {"node_code": ident.node_code, "commune_code": ident.commune_code, "name": ident.name,
-                "fingerprint": ident.fingerprint}
+                "fingerprint": ident.fingerprint, "identity": raw.decode("utf-8"), "previous": previous}
+
+    def untrust(self, node_code: str, previous: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+        """Undo a pairing: forget partner ``node_code`` and put back ``previous`` (the rows
+        :meth:`trust_identity` returned: the pairing it replaced, or this site's pairing as it was
+        before its identity was trusted again). Refused once a bundle was sent to or received from
+        it since: its bundle numbers would be lost, so its next bundles would be refused as replays
+        or old ones applied again (``sync_untrust_exchanged``)."""
+        self._require_admin()
+        restore = [dict(p) for p in previous]
+        for p in restore:  # what is put back is a key whose bundles are accepted: the same as trusted
+            ident = keys.parse_identity(str(p["identity"]).encode("utf-8"))
+            if (ident.node_id, ident.node_code, ident.fingerprint) != (p["node_id"], p["node_code"], p["fingerprint"]):
+                raise CoopError("identity_invalid", reason="previous pairing does not match its identity")
+        with self.ctx.uow(write=True) as s:
+            row = self._partner(s, node_code)
+            before = next((p for p in restore if p["node_id"] == row.node_id), None)
+            counters = (before["last_seq_in"], before["last_seq_out"]) if before else (0, 0)
+            if (row.last_seq_in, row.last_seq_out) != counters:
+                raise CoopError("sync_untrust_exchanged", code=row.node_code, sent=row.last_seq_out,
+                                received=row.last_seq_in)
+            gone = {"node_id": row.node_id, "fingerprint": row.fingerprint}
+            s.delete(row)
+            s.flush()
+            restored = []
+            for p in restore:
+                if s.get(SyncPartner, p["node_id"]) is not None or s.scalar(
+                        select(SyncPartner.node_id).where(SyncPartner.node_code == p["node_code"])) is not None:
+                    continue  # paired again meanwhile (the command line): that pairing stays
+                s.add(SyncPartner(**{**p, "trusted_at": _as_datetime(p["trusted_at"])}))
+                restored.append(p)
+            s.add(AuditEntry(username=self.ctx.actor.username, node=self.ctx.node()[1], entity="sync_partner",
+                             row_id=row.node_code, op="untrust", before=json.dumps(gone, sort_keys=True),
+                             after=json.dumps({"fingerprints": [p["fingerprint"] for p in restored]})))
+        return {"node_code": row.node_code, "restored": [p["node_code"] for p in restored]}
 
     def partners(self) -> list[dict[str, Any]]:
         with self.ctx.uow() as s:
@@ -537,6 +592,18 @@ def _clash_error(ctx: Context, clash: state.UniqueClash, dirty: dict[str, dict[s
                 seen[key] = rid
     return CoopError("sync_unique_clash_unknown", sender=sender, entity=clash.entity)
 
+
+
+def _partner_dict(p: SyncPartner) -> dict[str, Any]:
+    """A pairing as plain data, every column (what :meth:`SyncService.untrust` puts back)."""
+    return {"node_id": p.node_id, "node_code": p.node_code, "commune_code": p.commune_code, "name": p.name,
+            "identity": p.identity, "fingerprint": p.fingerprint,
+            "trusted_at": p.trusted_at.isoformat() if p.trusted_at else None, "acked": p.acked, "sent": p.sent,
+            "last_seq_out": p.last_seq_out, "last_seq_in": p.last_seq_in}
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _read(path: str | Path) -> bytes:
