@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from coopdesk.db.models import Axis, Commune, Convention, Node, Organisation, User
+from coopdesk.db.reader import ConnectionReader
 from coopdesk.domain import reference
 from coopdesk.errors import CoopError, PermissionDenied, register_messages
 from coopdesk.i18n import N_
+from coopdesk.services import overview
 from coopdesk.services.base import Context, set_setting, setting
 
 SITE_CODE = re.compile(r"^[A-Z0-9]{2,8}$")
@@ -29,14 +31,7 @@ class SetupService:
     def site(self) -> dict[str, Any]:
         """This installation: node code and name, commune code and names."""
         with self.ctx.uow() as s:
-            node_id = setting(s, "node_id")
-            if not node_id:
-                raise CoopError("not_initialised")
-            node = s.get(Node, node_id)
-            commune = s.get(Commune, node.commune_id)
-            return {"node_id": node.id, "node_code": node.code, "node_name": node.name,
-                    "commune_id": commune.id, "commune_code": commune.code, "commune_name": commune.name_fr,
-                    "country": commune.country, "currency": commune.currency, "timezone": commune.timezone}
+            return overview.site(ConnectionReader(s.connection()))
 
     @staticmethod
     def validate_site(site: str, *, name: str | None = None, node_code: str | None = None,
@@ -114,11 +109,7 @@ class SetupService:
 
     def communes(self) -> list[dict[str, Any]]:
         with self.ctx.uow() as s:
-            rows = s.scalars(select(Commune).order_by(Commune.code)).all()
-            return [{"id": c.id, "code": c.code, "name_fr": c.name_fr, "name_ar": c.name_ar,
-                     "name_zgh": c.name_zgh, "country": c.country, "currency": c.currency,
-                     "timezone": c.timezone, "representative_name": c.representative_name,
-                     "representative_title": c.representative_title} for c in rows]
+            return overview.communes(ConnectionReader(s.connection()))
 
     def nodes(self) -> list[dict[str, Any]]:
         with self.ctx.uow() as s:
