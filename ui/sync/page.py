@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from coopdesk.errors import CoopError
 from coopdesk.i18n import _
-from ui.common import ProgressPanel, Task, can_edit, commune_name, dialogs, hide_for_viewer
+from ui.common import ProgressPanel, Task, can_edit, commune_name, dialogs, execute, hide_for_viewer
+from ui.common.labels import field_label
 from ui.common.lazy import LazyLoad
 from ui.common.tables import records_view as _table
 from ui.common.worker import Cancelled
@@ -36,6 +37,7 @@ from ui.sync.models import (
     PARTNER_COLUMNS,
     PolicyModel,
     conflict_rows,
+    entity_name,
     history_rows,
 )
 
@@ -60,7 +62,7 @@ def _conflicts_with(code: str, conflicts: list[dict[str, Any]]) -> int:
 
 
 class SyncPage(LazyLoad, QWidget):
-    data_changed = Signal()         # an import or a resolution changed records shown elsewhere
+    data_changed = Signal()         # an import, a resolution or a pairing changed what is shown elsewhere
     exported = Signal(list)         # paths written
 
     TABS = ("partners", "import", "conflicts", "history", "policy")
@@ -68,7 +70,9 @@ class SyncPage(LazyLoad, QWidget):
     def __init__(self, services, undo_stack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.svc = services
-        self.undo_stack = undo_stack  # sync actions are not undoable: see docs/decisions.md
+        # Pairing and the sharing policy are undo steps; applying a bundle and resolving a conflict
+        # are confirmed instead (docs/decisions.md, "What is undone, and what is confirmed instead").
+        self.undo_stack = undo_stack
         self.is_admin = services.actor.role == "admin"
         self.task: Task | None = None
         self.last_folder = ""
@@ -325,15 +329,24 @@ class SyncPage(LazyLoad, QWidget):
                                             name=ident["name"], fp=ident["fingerprint"])
         if not dialogs.confirm(self, question):
             return
+        # One undo step: undo forgets the partner (refused once a bundle was exchanged with it) and
+        # puts back a pairing this one replaced; redo trusts the content read here, not the file again.
+        sync, content = self.svc.sync, ident["content"]
         try:
-            data = self.svc.sync.trust(path)
+            data = execute(self.undo_stack, _("Trust site {node}").format(node=ident["node_code"]),
+                           do=lambda: sync.trust_identity(content),
+                           undo=lambda done: sync.untrust(done["node_code"], done["previous"]),
+                           after=self._after_pairing)
         except CoopError as exc:
             dialogs.warn(self, exc.message())
             return
-        self.refresh()
         self._select_partner(data["node_code"])
         dialogs.info(self, _("Site {node} ({commune}) is now trusted.\nFingerprint (check it on the phone): {fp}")
                      .format(node=data["node_code"], commune=data["commune_code"], fp=data["fingerprint"]))
+
+    def _after_pairing(self) -> None:
+        self.refresh()
+        self.data_changed.emit()  # the dashboard lists the partners too
 
     # ------------------------------------------------------------------ export
 
@@ -406,6 +419,10 @@ class SyncPage(LazyLoad, QWidget):
         c = self._selected_conflict()
         if c is None:
             return
+        # Not an undo step: the resolution marks both values as seen, everywhere, for good
+        # (docs/decisions.md); the question says which value stays and that it cannot be undone.
+        if not dialogs.confirm(self, resolve_question(c, keep)):
+            return
         try:
             self.svc.sync.resolve(c["id"], keep=keep)
         except CoopError as exc:
@@ -415,12 +432,26 @@ class SyncPage(LazyLoad, QWidget):
         self.data_changed.emit()
 
     def _set_policy(self, entity: str, field: str, travels: bool) -> bool:
+        """One undo step: undo sets the field back as it was (a change that travels like this one)."""
+        was = next((r["travels"] for r in self.policy.rows if (r["entity"], r["field"]) == (entity, field)), None)
+        if was == travels:
+            return True
+        sync = self.svc.sync
+        text = (_("Let “{field}” ({data}) travel to the other commune") if travels
+                else _("Keep “{field}” ({data}) in its commune")).format(field=field_label(field),
+                                                                        data=entity_name(entity))
         try:
-            self.svc.sync.set_policy(entity, field, travels)
+            # The model is in the middle of its setData: the list is read again once it is done.
+            execute(self.undo_stack, text, do=lambda: sync.set_policy(entity, field, travels),
+                    undo=lambda _r: sync.set_policy(entity, field, not travels),
+                    after=lambda: QTimer.singleShot(0, self, self._reload_policy))
         except CoopError as exc:
             dialogs.warn(self, exc.message())
             return False
         return True
+
+    def _reload_policy(self) -> None:
+        self.policy.set_rows(self.svc.sync.policy(), editable=self.is_admin)
 
     def open_record(self, entity: str, row_id: str) -> None:
         if entity == "sync_conflict":
@@ -487,8 +518,32 @@ class SyncPage(LazyLoad, QWidget):
         return screenshot_states(self)
 
 
+def resolve_question(conflict: dict[str, Any], keep: str) -> str:
+    """What resolving ``conflict`` (a row of ``conflict_rows``) by keeping ``keep`` does, asked first."""
+    record = entity_name(conflict["entity"]) + (" — " + conflict["record"] if conflict.get("record") else "")
+    if conflict["kind"] == "field":
+        kept, other = ((conflict["mine_text"], conflict["theirs_text"]) if keep == "mine"
+                       else (conflict["theirs_text"], conflict["mine_text"]))
+        ask = _("Keep {value} for “{field}” ({record})?\nThe other value, {other}, will be set aside.").format(
+            value=kept, other=other, field=conflict["field_label"], record=record)
+        tail = _("This choice travels to the partner sites with the next bundle and cannot be undone; the value "
+                 "can still be edited afterwards, like any other.")
+    else:
+        sites = ", ".join(conflict["theirs_by"])
+        if keep == "mine":
+            ask = _("Keep {record} deleted?\nThe changes {sites} made to it will be set aside.").format(
+                record=record, sites=sites)
+            tail = _("This choice travels to the partner sites with the next bundle and cannot be undone.")
+        else:
+            ask = _("Restore {record}, with the changes {sites} made to it?").format(record=record, sites=sites)
+            tail = _("This choice travels to the partner sites with the next bundle and cannot be undone; the "
+                     "record can still be edited or deleted afterwards, like any other.")
+    return ask + "\n\n" + tail
+
+
 def _read_identity(path: str) -> dict[str, Any]:
-    """Name and fingerprint of an identity file *before* trusting it (pure parsing, no database)."""
+    """Name and fingerprint of an identity file *before* trusting it (pure parsing, no database),
+    with its ``content``: what is trusted is what was shown, even if the file changes meanwhile."""
     from coopdesk.sync import keys
 
     try:
@@ -497,4 +552,4 @@ def _read_identity(path: str) -> dict[str, Any]:
         raise CoopError("sync_file_unreadable", path=str(path)) from exc
     ident = keys.parse_identity(data)
     return {"node_code": ident.node_code, "commune_code": ident.commune_code, "name": ident.name,
-            "fingerprint": ident.fingerprint}
+            "fingerprint": ident.fingerprint, "content": data}
