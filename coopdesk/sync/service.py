@@ -49,8 +49,8 @@ register_messages({
     "sync_no_conflict": N_("No open conflict with the identifier {id}."),
     "sync_untrust_exchanged": N_("The pairing with {code} cannot be undone: bundles were already exchanged with "
                                  "it (last sent: no. {sent}, last received: no. {received}). Forgetting it would "
-                                 "lose their numbering, so its next bundles would be refused, or old ones applied "
-                                 "again."),
+                                 "lose that numbering: {code} would refuse the next bundles from this site as "
+                                 "already received, and older bundles from {code} would no longer be refused."),
     "sync_trust_self": N_("This identity file is this site's own: send it to the partner, and trust theirs."),
     "sync_file_unreadable": N_("Cannot read the file {path}."),
     "sync_cancelled": N_("Cancelled: nothing was written."),

@@ -109,7 +109,8 @@ def test_undoing_a_pairing_after_a_bundle_was_sent_is_refused_and_said(window, q
     _undo(qtbot, page.partner_view)
     assert seen["warn"] == [_("The pairing with {code} cannot be undone: bundles were already exchanged with it "
                               "(last sent: no. {sent}, last received: no. {received}). Forgetting it would lose "
-                              "their numbering, so its next bundles would be refused, or old ones applied again.")
+                              "that numbering: {code} would refuse the next bundles from this site as already "
+                              "received, and older bundles from {code} would no longer be refused.")
                             .format(code="VLG", sent=1, received=0)]
     assert _partners(page) == [("VLG", fingerprint)]
     # the refused step is dropped: nothing left to undo or redo about it
