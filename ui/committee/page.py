@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -294,12 +295,22 @@ class CommitteePage(QWidget):
         lay.addWidget(self.minutes_status)
         lay.addWidget(self.minutes_info)
         lay.addWidget(self.minutes_text, 1)
-        buttons = QHBoxLayout()
-        for b in (self.btn_draft, self.btn_final, *self.btn_sign.values(), self.btn_version):
-            buttons.addWidget(b)
-        lay.addLayout(buttons)
-        lay.addLayout(_row(self.btn_print, self.btn_print_att))
-        lay.addLayout(_row(*self.preview_buttons.values()))
+        # The buttons in two short grids rather than long rows: in one row each they made the tab
+        # 800 px wide, and the meetings list beside it cut its minutes' status at 1366 px.
+        steps_grid = QGridLayout()
+        for column, b in enumerate((self.btn_draft, self.btn_final, self.btn_version)):
+            steps_grid.addWidget(b, 0, column)
+        for column, b in enumerate(self.btn_sign.values()):
+            steps_grid.addWidget(b, 1, column, 1, 2 if column == len(self.btn_sign) - 1 else 1)
+        lay.addLayout(steps_grid)
+        prints = QGridLayout()
+        prints.setColumnStretch(0, 1)
+        for row, (pdf, kind) in enumerate(((self.btn_print, "minutes"), (self.btn_print_att, "attendance"),
+                                           (None, "convocation"))):
+            if pdf is not None:
+                prints.addWidget(pdf, row, 1)
+            prints.addWidget(self.preview_buttons[kind], row, 2)
+        lay.addLayout(prints)
         lay.addWidget(self.progress)
 
         self.tabs = QTabWidget()
