@@ -30,8 +30,11 @@ from ui.common.lazy import LazyLoad
 from ui.common.tables import records_view as _table
 from ui.models import Column, RecordsModel
 
+# Every operation the services write to the audit trail (``AuditEntry(op=...)``), in plain words.
 OPERATIONS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"), "merge": N_("Merged"),
-              "anonymise": N_("Anonymised")}
+              "anonymise": N_("Anonymised"), "unmerge": N_("Merge undone"),
+              "import": N_("Sync bundle applied"), "resolve": N_("Sync conflict resolved"),
+              "trust": N_("Partner site trusted"), "untrust": N_("Partner site forgotten")}
 HEALTH = {"disability_details"}
 # Person fields in plain words, for the sharing explanation.
 PERSON_FIELDS = {
