@@ -1,4 +1,4 @@
-"""Command line of sync: keys export/trust, sync export/import/status, conflicts, state-hash."""
+"""Command line of sync: keys export/trust/forget, sync export/import/status, conflicts, state-hash."""
 
 from __future__ import annotations
 
@@ -58,6 +58,20 @@ def cmd_keys_trust(args: argparse.Namespace) -> int:
         svc.close()
     emit(args, data, lambda: _("Site {node} ({commune}) is now trusted.\nFingerprint (check it on the phone): {fp}")
          .format(node=data["node_code"], commune=data["commune_code"], fp=data["fingerprint"]))
+    return 0
+
+
+def cmd_keys_forget(args: argparse.Namespace) -> int:
+    """Forget a partner trusted by mistake (the undo of ``keys trust``): refused once a bundle was
+    exchanged with it, as in the sync centre."""
+    from coopdesk.cli import emit
+
+    svc = _svc(args)
+    try:
+        data = svc.sync.untrust(args.code)
+    finally:
+        svc.close()
+    emit(args, data, lambda: _("Site {node} is no longer trusted.").format(node=args.code))
     return 0
 
 
@@ -190,6 +204,10 @@ def register(sub: Any) -> None:
     p.add_argument("file")
     _json_flag(p)
     p.set_defaults(func=cmd_keys_trust)
+    p = ks.add_parser("forget", help=_("forget a partner site trusted by mistake (before any bundle was exchanged)"))
+    p.add_argument("code", help=_("partner node code"))
+    _json_flag(p)
+    p.set_defaults(func=cmd_keys_forget)
 
     s = sub.add_parser("sync", help=_("exchange sync bundles with partner sites"))
     ss = s.add_subparsers(dest="sync_command", metavar="ACTION")

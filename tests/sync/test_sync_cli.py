@@ -54,3 +54,19 @@ def test_pair_export_import_status_hash(tmp_path):
     assert r.returncode == 1 and "XX" in r.stderr
     assert run("--db", a, "sync", "export", "--out", str(tmp_path / "x")).returncode == 2
     assert run("--db", a, "conflicts", "resolve", "id", "--keep", "both").returncode == 2
+
+
+def test_a_partner_trusted_by_mistake_is_forgotten_until_a_bundle_was_exchanged(tmp_path):
+    a, b = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    assert run("--db", a, "init", "--site", "TIZ").returncode == 0
+    assert run("--db", b, "init", "--site", "VLG").returncode == 0
+    assert run("--db", b, "keys", "export", "--out", str(tmp_path / "b.id")).returncode == 0
+    assert run("--db", a, "keys", "trust", str(tmp_path / "b.id")).returncode == 0
+    r = run("--db", a, "keys", "forget", "VLG")
+    assert r.returncode == 0 and "VLG" in r.stdout
+    assert json.loads(run("--db", a, "sync", "status", "--json").stdout)["partners"] == []
+    assert run("--db", a, "keys", "trust", str(tmp_path / "b.id")).returncode == 0
+    assert run("--db", a, "sync", "export", "--to", "VLG", "--out", str(tmp_path / "out")).returncode == 0
+    r = run("--db", a, "keys", "forget", "VLG")  # a bundle went out: its numbering must stay
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and "cannot be undone" in r.stderr
+    assert json.loads(run("--db", a, "sync", "status", "--json").stdout)["partners"][0]["node_code"] == "VLG"
