@@ -521,7 +521,8 @@ class EventsPage(QWidget):
             execute(self.undo_stack, ngettext("Mark attendance of {n} participant", "Mark attendance of {n} participants",
                                               len(statuses)).format(n=len(statuses)),
                     do=lambda: events.mark_attendance(eid, statuses),
-                    undo=lambda previous: events.mark_attendance(eid, previous), after=self._after)
+                    undo=lambda previous: events.mark_attendance(eid, previous), after=self._after,
+                    size=len)  # a sheet of hundreds: its undo and redo in a worker (ui.common.commands)
         except CoopError as exc:
             dialogs.warn(self, exc.message())
 
