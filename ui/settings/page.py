@@ -149,7 +149,7 @@ class SettingsPage(LazyLoad, QWidget):
         from ui.settings.privacy import PrivacySection
 
         self.general = QWidget()
-        self.privacy = PrivacySection(services)
+        self.privacy = PrivacySection(services, undo_stack)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settingsTabs")
         self.tabs.addTab(self.general, "")

@@ -7,6 +7,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from coopdesk.errors import CoopError
 from coopdesk.i18n import N_, _, format_date, format_datetime
 from ui.common import dialogs
+from ui.common.commands import execute
 from ui.common.labels import field_label
 from ui.common.lazy import LazyLoad
 from ui.common.tables import records_view as _table
@@ -88,8 +90,9 @@ def diff_rows(entry: dict[str, Any], health: bool) -> list[dict[str, str]]:
 
 
 class PrivacySection(LazyLoad, QTabWidget):
-    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Any, undo_stack: QUndoStack | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.setObjectName("privacyTabs")
         self.svc = services
         self.is_admin = services.actor.role == "admin"
@@ -252,8 +255,15 @@ class PrivacySection(LazyLoad, QTabWidget):
                                               n=self.inactive.rowCount(), months=months))
 
     def save_retention(self) -> None:
+        """One undo step: undo sets the period it replaced."""
+        privacy, months = self.svc.privacy, self.months.value()
         try:
-            self.svc.privacy.set_retention_months(self.months.value())
+            before = privacy.retention_months()
+            if before == months:
+                return
+            execute(self.undo_stack, _("Set the retention period to {months} months").format(months=months),
+                    do=lambda: (privacy.set_retention_months(months), before)[1],
+                    undo=lambda previous: privacy.set_retention_months(previous), after=self.refresh_retention)
         except CoopError as exc:
             dialogs.warn(self, exc.message())
             return
