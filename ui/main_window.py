@@ -24,7 +24,7 @@ from coopdesk.i18n import N_, _, current_language
 from coopdesk.services import Services
 from ui.common import dialogs
 from ui.common.labels import commune_name
-from ui.common.layout_memory import restore_splitters, save_splitters
+from ui.common.layout_memory import mend_right_to_left, restore_splitters, save_splitters
 from ui.dashboard import DashboardPage
 
 AREAS = [
@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
             page.data_changed.connect(lambda k=key: self._reload_others(k))
         self._slots[key].layout().addWidget(page)
         restore_splitters(self.settings, key, page)
+        mend_right_to_left(page)
         return page
 
     def _reload_others(self, key: str) -> None:
@@ -184,6 +185,7 @@ class MainWindow(QMainWindow):
         self.act_quit.setText(_("&Quit"))
         self.act_close.setText(_("&Close"))
         for page in self.pages.values():
+            mend_right_to_left(page)
             if hasattr(page, "retranslate"):
                 page.retranslate()
 

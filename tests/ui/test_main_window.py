@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QTableView
+
+from ui.main_window import AREAS
 
 
 def test_dashboard_shows_plan_indicators_and_warnings(window):
@@ -72,3 +75,24 @@ def test_the_window_names_its_commune_in_the_language_of_the_interface(window):
     assert tiznit["name_ar"] in window.windowTitle()
     window.set_language("fr")
     assert window.windowTitle().endswith("Tiznit")
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_panes_side_by_side_stay_inside_their_splitter(window, qtbot, lang):
+    """In Arabic the pane next to the navigation kept losing its right border (a pixel past its
+    splitter); in both directions every pane lies inside."""
+    from PySide6.QtWidgets import QSplitter
+
+    window.set_language(lang)
+    window.resize(1366, 768)
+    for key in ("plans", "people", "events", "committee", "funding"):
+        window.nav.setCurrentRow([k for k, _t in AREAS].index(key))
+        page = window.pages[key]
+        qtbot.waitUntil(page.isVisible)
+        splitters = [s for s in page.findChildren(QSplitter) if s.orientation() == Qt.Orientation.Horizontal]
+        assert splitters, key
+        for splitter in splitters:
+            qtbot.waitUntil(lambda s=splitter: s.isVisible() and s.width() > 100)
+            for i in range(splitter.count()):
+                pane = splitter.widget(i).geometry()
+                assert 0 <= pane.left() and pane.right() < splitter.width(), (key, lang, i, pane.getRect())

@@ -114,3 +114,4 @@ class _DeleteEvent:
                 svc.events.restore_event(self.snapshot)
 
         return Step()
+
