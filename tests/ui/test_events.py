@@ -195,3 +195,29 @@ def test_an_empty_team_says_how_to_build_it_then_the_rule_as_members_come(qtbot,
     page.member_view.setCurrentIndex(member)
     qtbot.mouseClick(page.findChild(QPushButton, "removeMember"), Qt.MouseButton.LeftButton)
     assert label.text() == empty
+
+
+def test_a_sheet_of_hundreds_is_marked_and_undone_behind_a_progress_dialog(qtbot, page, demo, monkeypatch):
+    """Hundreds of ticks are written in a worker behind the modal dialog, the window painting meanwhile;
+    a sheet of a few is written at once (the test above)."""
+    from ui.common import commands
+
+    event = demo.events.create_event(title="Cross des écoles", start="2026-06-14")
+    demo.people.bulk_create_for_benchmark(250)
+    demo.events.register(event["id"], [p["id"] for p in demo.people.search(limit=250)])
+    shown: list[str] = []
+    real = commands.run_modal
+    monkeypatch.setattr(commands, "run_modal", lambda fn, title, step="", parent=None: (
+        shown.append(step), real(fn, title, step, parent))[1])
+    page.refresh()
+    _open(page, event["id"])
+    page.tabs.setCurrentIndex(1)
+    for r in range(page.attendance.rowCount()):
+        page.attendance.setData(page.attendance.index(r, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert len(page.attendance.statuses_to_apply()) == 250
+    qtbot.mouseClick(page.findChild(QPushButton, "applyAttendance"), Qt.MouseButton.LeftButton)
+    assert set(_statuses(demo, event["id"]).values()) == {"attended"}
+    assert len(shown) == 1 and "250" in shown[0]
+    page.stack.undo()
+    assert "attended" not in set(_statuses(demo, event["id"]).values())
+    assert len(shown) == 2

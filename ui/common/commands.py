@@ -83,10 +83,16 @@ def guarded(command: QUndoCommand, call: Callable[[], Any]) -> None:
 
 
 def execute(stack: QUndoStack, text: str, do: Callable[[], Any], undo: Callable[[Any], Any],
-            after: Callable[[], None] | None = None, *, size: Callable[[Any], int] | None = None) -> Any:
+            after: Callable[[], None] | None = None, *, size: Callable[[Any], int] | None = None,
+            rows: int = 0) -> Any:
     """Run ``do`` now; push the command only if it succeeded. A CoopError propagates to the caller.
-    ``size(result)``: how many rows its undo and redo touch (a large one runs them in a worker)."""
-    result = do()
+    ``size(result)``: how many rows its undo and redo touch (a large one runs them in a worker);
+    ``rows``: how many ``do`` touches, when known before (from :data:`LARGE`, ``do`` runs in a worker
+    behind the same modal dialog)."""
+    if rows >= LARGE:
+        result = run_modal(lambda _progress, _cancelled: do(), _("CoopDesk"), text + "…")
+    else:
+        result = do()
     stack.push(ServiceCommand(text, do, undo, after, done=True, result=result, size=size))
     return result
 

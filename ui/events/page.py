@@ -522,7 +522,7 @@ class EventsPage(QWidget):
                                               len(statuses)).format(n=len(statuses)),
                     do=lambda: events.mark_attendance(eid, statuses),
                     undo=lambda previous: events.mark_attendance(eid, previous), after=self._after,
-                    size=len)  # a sheet of hundreds: its undo and redo in a worker (ui.common.commands)
+                    size=len, rows=len(statuses))  # a sheet of hundreds: in a worker (ui.common.commands)
         except CoopError as exc:
             dialogs.warn(self, exc.message())
 
