@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from coopdesk.errors import CoopError
 from coopdesk.i18n import _, ngettext
 from coopdesk.services.base import Actor
+from tests.ui.person import click as _click
+from tests.ui.person import go_to as _go
 from ui.common import dialogs
-from ui.main_window import AREAS
 
 
 @pytest.fixture
@@ -24,19 +25,6 @@ def seen(monkeypatch):
     monkeypatch.setattr(dialogs, "info", lambda parent, text: out["info"].append(text))
     monkeypatch.setattr(dialogs, "confirm", lambda parent, text: out["confirm"].append(text) or True)
     return out
-
-
-def _go(window, qtbot, key: str):
-    window.nav.setCurrentRow([k for k, _t in AREAS].index(key))
-    page = window.pages[key]
-    qtbot.waitUntil(page.isVisible)
-    return page
-
-
-def _click(qtbot, root: QWidget, name: str) -> None:
-    button = root.findChild(QPushButton, name)
-    assert button is not None and button.isVisible() and button.isEnabled(), name
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def _keys(qtbot, widget: QWidget, standard: QKeySequence.StandardKey) -> None:

@@ -14,17 +14,10 @@ from PySide6.QtWidgets import QPushButton
 
 from coopdesk.domain.reference import commune_id
 from coopdesk.i18n import _
+from tests.ui.person import go_to as _go
 from ui.common import commands, dialogs
-from ui.main_window import AREAS
 
 pytestmark = pytest.mark.sqlite_only
-
-
-def _go(window, qtbot, key: str):
-    window.nav.setCurrentRow([k for k, _t in AREAS].index(key))
-    page = window.pages[key]
-    qtbot.waitUntil(page.isVisible)
-    return page
 
 
 def _listed_names(people_page) -> set[str]:

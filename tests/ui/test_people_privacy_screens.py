@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton, QW
 from coopdesk.errors import CoopError
 from coopdesk.i18n import _
 from coopdesk.services.base import Actor
+from tests.ui.person import click as _click
 from tests.ui.test_people import type_text
 from ui.common import dialogs
 
@@ -39,12 +40,6 @@ def _page(qtbot, services):
     p.resize(1366, 768)
     p.show()
     return p
-
-
-def _click(qtbot, root: QWidget, name: str) -> None:
-    button = root.findChild(QPushButton, name)
-    assert button is not None and button.isVisible() and button.isEnabled(), name
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def _type(qtbot, page, field: str, text: str) -> None:

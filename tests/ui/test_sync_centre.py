@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from coopdesk.i18n import _
 from coopdesk.services import Actor
+from tests.ui.person import click as _click
 from ui.common import dialogs
 
 
@@ -85,12 +86,6 @@ def _drop(window, paths) -> bool:
 
 def _texts(model, column: int) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
-
-
-def _click(qtbot, page, name: str) -> None:
-    button = page.findChild(QPushButton, name)
-    assert button is not None and button.isVisible() and button.isEnabled(), name
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def test_drop_a_bundle_read_the_preview_apply_and_see_the_record_arrive(window, partner, qtbot, tmp_path, seen,

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
 
 from coopdesk.i18n import _
 from coopdesk.sync import keys
+from tests.ui.person import click as _click
+from tests.ui.person import go_to as _go
+from tests.ui.person import redo as _redo
+from tests.ui.person import undo as _undo
 from ui.common import dialogs
-from ui.main_window import AREAS
 
 
 @pytest.fixture
@@ -34,27 +36,6 @@ def vlg_file(tmp_path, monkeypatch):
     path.write_bytes(keys.export_identity(k))
     monkeypatch.setattr(dialogs, "open_file", lambda parent, title, filters="": str(path))
     return path, k.identity.fingerprint
-
-
-def _go(window, qtbot, key: str):
-    window.nav.setCurrentRow([k for k, _t in AREAS].index(key))
-    page = window.pages[key]
-    qtbot.waitUntil(page.isVisible)
-    return page
-
-
-def _click(qtbot, root: QWidget, name: str) -> None:
-    button = root.findChild(QPushButton, name)
-    assert button is not None and button.isVisible() and button.isEnabled(), name
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def _undo(qtbot, widget: QWidget) -> None:
-    qtbot.keyClick(widget, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-
-
-def _redo(qtbot, widget: QWidget) -> None:
-    qtbot.keyClick(widget, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
 
 
 def _partners(page) -> list[tuple[str, str]]:
