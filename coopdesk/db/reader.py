@@ -22,6 +22,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Protocol
 
+from coopdesk.domain.fields import parse_date, parse_datetime
+
 
 class Reader(Protocol):
     #: the literal that a boolean column equals when true (``1`` on SQLite, ``true`` on PostgreSQL),
@@ -90,23 +92,12 @@ def setting(reader: Reader, key: str, default: str = "") -> str:
 
 
 def as_date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+    """A date as either driver gives it (SQLite: ISO text, a datetime's too)."""
+    return parse_date(value[:10] if isinstance(value, str) else value)
 
 
 def as_datetime(value: Any) -> dt.datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    return dt.datetime.fromisoformat(str(value))
+    return parse_datetime(value)
 
 
 def as_bool(value: Any) -> bool:
