@@ -27,13 +27,21 @@ def _after(page: Any, username: str):
     return refresh
 
 
-def add_user(page: Any) -> None:
+def _typed(page: Any) -> tuple[Any, dict[str, Any], str] | None:
+    """The user form, its values and the password typed (empty: unchanged); None when the two
+    password fields disagree (the page has said so)."""
     form = page.user_form
-    v = form.values()
+    values = form.values()
     form.clear_errors()
     password = page._typed_password()
-    if password is None:
+    return None if password is None else (form, values, password)
+
+
+def add_user(page: Any) -> None:
+    typed = _typed(page)
+    if typed is None:
         return
+    form, v, password = typed
     users, auth = page.svc.users, page.svc.auth
     name = (v["username"] or "").strip()
     try:
@@ -62,12 +70,10 @@ def save_user(page: Any) -> None:
     if user is None:
         dialogs.warn(page, _("Choose a user in the list first."))
         return
-    form = page.user_form
-    v = form.values()
-    form.clear_errors()
-    password = page._typed_password()
-    if password is None:
+    typed = _typed(page)
+    if typed is None:
         return
+    form, v, password = typed
     users, auth = page.svc.users, page.svc.auth
     uid, name = user["id"], user["username"]
     held = {"password": password}
